@@ -1,0 +1,351 @@
+//===- ClangPlugin.cpp - the `variant` and `view_local` attributes --------===//
+//
+// Loaded with -fplugin=MELFPlugin.so. Adds the attributes, checks their use
+// with Clang diagnostics, reads the plugin arguments (-fplugin-arg-melf-...)
+// and registers the `melf` pass in the compile's pass pipeline, so no
+// -fpass-plugin is needed. The attributes become "melf.*" annotations that
+// the pass consumes; their meaning is specified in docs/melf-abi.md.
+//
+//===----------------------------------------------------------------------===//
+
+#include "MultivariantPass.h"
+#include "VariantConfig.h"
+#include "melf/abi.h"
+
+#include "clang/AST/ASTConsumer.h"
+#include "clang/AST/Attr.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Basic/TargetInfo.h"
+#include "clang/Frontend/CompilerInstance.h"
+#include "clang/Frontend/FrontendPluginRegistry.h"
+#include "clang/Sema/ParsedAttr.h"
+#include "clang/Sema/Sema.h"
+#include "llvm/ADT/StringExtras.h"
+
+using namespace clang;
+using namespace melf;
+
+namespace {
+
+// One compile per process: the configuration the plugin arguments set.
+std::shared_ptr<VariantConfig> &config() {
+  static std::shared_ptr<VariantConfig> C = std::make_shared<VariantConfig>();
+  return C;
+}
+
+constexpr llvm::StringLiteral VariantTag = "melf.variant";
+constexpr llvm::StringLiteral ViewLocalTag = "melf.view_local";
+
+template <unsigned N>
+unsigned diagID(Sema &S, DiagnosticsEngine::Level L, const char (&Fmt)[N]) {
+  return S.getDiagnostics().getCustomDiagID(L, Fmt);
+}
+
+struct VariantAttrInfo : public ParsedAttrInfo {
+  VariantAttrInfo() {
+    OptArgs = 15;
+    // The unscoped C23/C++11 spellings are registered too: without them
+    // Clang 19 does not parse the arguments of [[melf::variant(...)]].
+    static constexpr Spelling S[] = {{ParsedAttr::AS_GNU, "variant"},
+                                     {ParsedAttr::AS_C23, "variant"},
+                                     {ParsedAttr::AS_C23, "melf::variant"},
+                                     {ParsedAttr::AS_CXX11, "variant"},
+                                     {ParsedAttr::AS_CXX11, "melf::variant"}};
+    Spellings = S;
+  }
+
+  bool diagAppertainsToDecl(Sema &S, const ParsedAttr &A,
+                            const Decl *D) const override {
+    if (isa<FunctionDecl>(D))
+      return true;
+    S.Diag(A.getLoc(), diagID(S, DiagnosticsEngine::Error,
+                              "'variant' attribute only applies to functions"));
+    return false;
+  }
+
+  AttrHandling handleDeclAttribute(Sema &S, Decl *D,
+                                   const ParsedAttr &A) const override {
+    const VariantConfig &C = *config();
+    SmallVector<std::string, 8> Names;
+    for (unsigned I = 0; I < A.getNumArgs(); ++I) {
+      Expr *E = A.isArgExpr(I) ? A.getArgAsExpr(I) : nullptr;
+      auto *Lit = E ? dyn_cast<StringLiteral>(E->IgnoreParenCasts()) : nullptr;
+      SourceLocation Loc = E ? E->getExprLoc() : A.getLoc();
+      if (!Lit || !Lit->isOrdinary()) {
+        S.Diag(Loc, diagID(S, DiagnosticsEngine::Error,
+                           "argument %0 of 'variant' must be a string literal "
+                           "naming a variant"))
+            << (I + 1);
+        return AttributeNotApplied;
+      }
+      StringRef Name = Lit->getString();
+      if (Name == MELF_DEFAULT_VARIANT) {
+        S.Diag(Loc, diagID(S, DiagnosticsEngine::Warning,
+                           "variant 'default' is always present; ignored"));
+        continue;
+      }
+      if (!C.find(Name)) {
+        std::string Known;
+        for (const VariantDef &V : C.definitions())
+          Known += (Known.empty() ? "" : ", ") + V.Name;
+        S.Diag(Loc, diagID(S, DiagnosticsEngine::Error,
+                           "unknown MELF variant '%0' (known: %1)"))
+            << Name << Known;
+        return AttributeNotApplied;
+      }
+      if (llvm::is_contained(Names, Name)) {
+        S.Diag(Loc, diagID(S, DiagnosticsEngine::Warning,
+                           "variant '%0' is listed more than once"))
+            << Name;
+        continue;
+      }
+      Names.push_back(Name.str());
+    }
+    if (A.getNumArgs() == 0) {
+      if (C.configured().empty()) {
+        S.Diag(A.getLoc(),
+               diagID(S, DiagnosticsEngine::Error,
+                      "'variant' without arguments means every configured "
+                      "variant, but none is configured; pass "
+                      "-fplugin-arg-melf-variants=NAME,... or name them"));
+        return AttributeNotApplied;
+      }
+      Names.append(C.configured().begin(), C.configured().end());
+    }
+    if (Names.empty())
+      return AttributeApplied; // only 'default' was named: nothing to clone
+    std::string Tag = (VariantTag + "=" + llvm::join(Names, ",")).str();
+    D->addAttr(AnnotateAttr::Create(S.Context, Tag, nullptr, 0, A.getRange()));
+    return AttributeApplied;
+  }
+};
+
+struct ViewLocalAttrInfo : public ParsedAttrInfo {
+  ViewLocalAttrInfo() {
+    static constexpr Spelling S[] = {{ParsedAttr::AS_GNU, "view_local"},
+                                     {ParsedAttr::AS_C23, "view_local"},
+                                     {ParsedAttr::AS_C23, "melf::view_local"},
+                                     {ParsedAttr::AS_CXX11, "view_local"},
+                                     {ParsedAttr::AS_CXX11, "melf::view_local"}};
+    Spellings = S;
+  }
+
+  bool diagAppertainsToDecl(Sema &S, const ParsedAttr &A,
+                            const Decl *D) const override {
+    const auto *VD = dyn_cast<VarDecl>(D);
+    if (VD && !isa<ParmVarDecl>(VD) && VD->hasGlobalStorage())
+      return true;
+    S.Diag(A.getLoc(),
+           diagID(S, DiagnosticsEngine::Error,
+                  "'view_local' attribute only applies to variables with "
+                  "static storage duration"));
+    return false;
+  }
+
+  AttrHandling handleDeclAttribute(Sema &S, Decl *D,
+                                   const ParsedAttr &A) const override {
+    auto *VD = cast<VarDecl>(D);
+    if (A.getNumArgs() != 0) {
+      S.Diag(A.getLoc(), diagID(S, DiagnosticsEngine::Error,
+                                "'view_local' attribute takes no arguments"));
+      return AttributeNotApplied;
+    }
+    if (VD->getTLSKind() != VarDecl::TLS_None) {
+      S.Diag(A.getLoc(),
+             diagID(S, DiagnosticsEngine::Error,
+                    "'view_local' variable cannot be thread-local: each "
+                    "thread already has its own copy"));
+      return AttributeNotApplied;
+    }
+    if (VD->getType().isConstQualified())
+      S.Diag(A.getLoc(), diagID(S, DiagnosticsEngine::Warning,
+                                "'view_local' on a const variable has no "
+                                "effect: every view sees the same value"));
+    D->addAttr(
+        AnnotateAttr::Create(S.Context, ViewLocalTag, nullptr, 0, A.getRange()));
+    return AttributeApplied;
+  }
+};
+
+ParsedAttrInfoRegistry::Add<VariantAttrInfo> XV("melf-variant",
+                                                "MELF multivariant function");
+ParsedAttrInfoRegistry::Add<ViewLocalAttrInfo> XVL("melf-view-local",
+                                                   "MELF view-local variable");
+
+/// Checks that need the whole declaration (attributes written after
+/// `variant`, instantiated parameter types).
+class Checker : public RecursiveASTVisitor<Checker> {
+public:
+  explicit Checker(ASTContext &Ctx) : Ctx(Ctx), Diags(Ctx.getDiagnostics()) {}
+  bool shouldVisitTemplateInstantiations() const { return true; }
+  bool shouldVisitLambdaBody() const { return true; }
+
+  bool VisitFunctionDecl(FunctionDecl *FD) {
+    if (!FD->hasAttrs() || FD->isDependentContext())
+      return true;
+    for (const auto *A : FD->specific_attrs<AnnotateAttr>())
+      if (A->getAnnotation().starts_with(VariantTag))
+        check(FD, A);
+    return true;
+  }
+
+  bool VisitVarDecl(VarDecl *VD) {
+    if (!VD->hasAttrs())
+      return true;
+    for (const auto *A : VD->specific_attrs<AnnotateAttr>())
+      if (A->getAnnotation() == ViewLocalTag && VD->hasAttr<SectionAttr>())
+        error(A->getLocation(),
+              "'view_local' variable cannot have a 'section' attribute: "
+              "MELF places its storage");
+    return true;
+  }
+
+private:
+  void error(SourceLocation L, StringRef Msg, StringRef Arg = "") {
+    unsigned ID = Diags.getCustomDiagID(DiagnosticsEngine::Error, "%0");
+    Diags.Report(L, ID) << (Msg + Arg).str();
+  }
+
+  void conflict(const FunctionDecl *FD, const AnnotateAttr *A, const char *What) {
+    error(A->getLocation(),
+          (Twine("'variant' cannot be combined with '") + What + "' on '" +
+           FD->getName() + "'")
+              .str());
+  }
+
+  void check(const FunctionDecl *FD, const AnnotateAttr *A) {
+    if (FD->hasAttr<AlwaysInlineAttr>())
+      conflict(FD, A, "always_inline");
+    if (FD->hasAttr<NakedAttr>())
+      conflict(FD, A, "naked");
+    if (FD->hasAttr<TargetAttr>())
+      conflict(FD, A, "target");
+    if (FD->hasAttr<TargetClonesAttr>())
+      conflict(FD, A, "target_clones");
+    if (FD->hasAttr<TargetVersionAttr>())
+      conflict(FD, A, "target_version");
+    if (FD->hasAttr<CPUSpecificAttr>() || FD->hasAttr<CPUDispatchAttr>())
+      conflict(FD, A, "cpu_specific/cpu_dispatch");
+    if (FD->hasAttr<SectionAttr>())
+      conflict(FD, A, "section");
+    if (FD->isConsteval())
+      conflict(FD, A, "consteval");
+    checkVectorABI(FD, A);
+  }
+
+  // Every variant keeps the default's calling convention. Vectors wider than
+  // 128 bits are passed in registers only with AVX (256) or AVX-512 (512):
+  // a variant that enables those would disagree with its callers.
+  void checkVectorABI(const FunctionDecl *FD, const AnnotateAttr *A) {
+    const TargetInfo &TI = Ctx.getTargetInfo();
+    StringRef List = A->getAnnotation().drop_front(VariantTag.size());
+    List.consume_front("=");
+    SmallVector<StringRef, 8> Names;
+    List.split(Names, ',', -1, false);
+    for (StringRef N : Names) {
+      const VariantDef *V = config()->find(N);
+      if (!V || V->Arch != MELF_ARCH_X86_64)
+        continue;
+      uint64_t Limit = 0;
+      if ((V->ISA & MELF_BIT(MELF_X86_AVX512F)) && !TI.hasFeature("avx512f"))
+        Limit = 256;
+      if ((V->ISA & MELF_BIT(MELF_X86_AVX)) && !TI.hasFeature("avx"))
+        Limit = 128;
+      if (!Limit)
+        continue;
+      auto Bad = [&](QualType T) {
+        T = T.getCanonicalType();
+        return T->isVectorType() && !T->isDependentType() &&
+               Ctx.getTypeSize(T) > Limit;
+      };
+      std::string Msg = ("variant '" + N +
+                         "' would pass vector type '%0' differently from the "
+                         "default body (its ABI depends on AVX); pass it by "
+                         "pointer or drop the variant")
+                            .str();
+      if (Bad(FD->getReturnType())) {
+        unsigned ID = Diags.getCustomDiagID(DiagnosticsEngine::Error,
+                                            "%0");
+        std::string M = Msg;
+        M.replace(M.find("%0"), 2, FD->getReturnType().getAsString());
+        Diags.Report(A->getLocation(), ID) << M;
+      }
+      for (const ParmVarDecl *P : FD->parameters())
+        if (Bad(P->getType())) {
+          unsigned ID = Diags.getCustomDiagID(DiagnosticsEngine::Error, "%0");
+          std::string M = Msg;
+          M.replace(M.find("%0"), 2, P->getType().getAsString());
+          Diags.Report(P->getLocation(), ID) << M;
+        }
+    }
+  }
+
+  ASTContext &Ctx;
+  DiagnosticsEngine &Diags;
+};
+
+class Consumer : public ASTConsumer {
+public:
+  void HandleTranslationUnit(ASTContext &Ctx) override {
+    Checker(Ctx).TraverseDecl(Ctx.getTranslationUnitDecl());
+  }
+};
+
+class MELFAction : public PluginASTAction {
+protected:
+  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI,
+                                                 StringRef) override {
+    std::shared_ptr<const VariantConfig> C = config();
+    bool AddAsan = !CI.getLangOpts().Sanitize.has(SanitizerKind::Address);
+    CI.getCodeGenOpts().PassBuilderCallbacks.push_back(
+        [C, AddAsan](llvm::PassBuilder &PB) {
+          registerMELFPasses(
+              PB, [C] { return C; }, /*AtPipelineStart=*/true, AddAsan);
+        });
+    return std::make_unique<Consumer>();
+  }
+
+  bool ParseArgs(const CompilerInstance &CI,
+                 const std::vector<std::string> &Args) override {
+    auto C = std::make_shared<VariantConfig>();
+    DiagnosticsEngine &D = CI.getDiagnostics();
+    bool OK = true;
+    for (const std::string &A : Args)
+      if (llvm::Error E = C->parseArgument(A)) {
+        unsigned ID = D.getCustomDiagID(DiagnosticsEngine::Error,
+                                        "MELF: -fplugin-arg-melf-%0: %1");
+        D.Report(ID) << A << llvm::toString(std::move(E));
+        OK = false;
+      }
+    if (!C->functionGlobs().empty() && C->configured().empty()) {
+      unsigned ID = D.getCustomDiagID(
+          DiagnosticsEngine::Error,
+          "MELF: a function list is given but no variants are configured "
+          "(-fplugin-arg-melf-variants=NAME,...)");
+      D.Report(ID);
+      OK = false;
+    }
+    if (OK && !CI.getTarget().getTriple().isX86()) {
+      for (const VariantDef &V : C->definitions())
+        if (!V.Builtin && V.Arch == MELF_ARCH_X86_64) {
+          unsigned ID = D.getCustomDiagID(
+              DiagnosticsEngine::Error,
+              "MELF: variant '%0' targets x86-64 but the target is '%1'");
+          D.Report(ID) << V.Name << CI.getTarget().getTriple().str();
+          OK = false;
+        }
+    }
+    config() = C;
+    // A bad argument is an error: keep the plugin so the compile fails
+    // loudly rather than silently producing an object without variants.
+    return true;
+    (void)OK;
+  }
+
+  ActionType getActionType() override { return AddBeforeMainAction; }
+};
+
+} // namespace
+
+static FrontendPluginRegistry::Add<MELFAction>
+    XA("melf", "MELF multivariant functions");

@@ -1,0 +1,476 @@
+//===- MultivariantPass.cpp - clone marked functions per variant ----------===//
+
+#include "MultivariantPass.h"
+#include "melf/abi.h"
+
+#include "llvm/ADT/MapVector.h"
+#include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/DiagnosticInfo.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Transforms/Instrumentation/AddressSanitizer.h"
+#include "llvm/Transforms/Utils/Cloning.h"
+#include "llvm/Transforms/Utils/ModuleUtils.h"
+
+using namespace llvm;
+
+namespace melf {
+
+static_assert(sizeof(melf_group_header) == 16, "group header layout");
+static_assert(sizeof(melf_group_entry) == 64, "group entry layout");
+
+namespace {
+
+/// One multivariant function: its default body and the variants it gets.
+struct Mark {
+  std::vector<const VariantDef *> Variants;
+};
+
+class Multiversioner {
+public:
+  Multiversioner(Module &M, const VariantConfig &C) : M(M), Ctx(M.getContext()), C(C) {}
+  bool run();
+
+private:
+  void error(const GlobalValue *GV, const Twine &Msg);
+  void collectAnnotations();
+  void addMark(Function *F, StringRef List, const GlobalValue *Where);
+  bool checkMarked(Function &F);
+  void applyVariant(Function &Clone, const VariantDef &V);
+  void shieldDefault(Function &F);
+  void emitGroup(Function &F, ArrayRef<std::pair<Function *, const VariantDef *>>);
+  void placeViewLocal(GlobalVariable &GV);
+  void foldCompiledVariant();
+  Constant *variantNameString(StringRef Name);
+
+  Module &M;
+  LLVMContext &Ctx;
+  const VariantConfig &C;
+  MapVector<Function *, Mark> Marks;
+  SmallVector<GlobalVariable *, 8> ViewLocals;
+  DenseMap<Function *, const VariantDef *> CloneVariant;
+  StringMap<Constant *> NameStrings;
+  SmallVector<GlobalValue *, 32> Used;
+  bool HadError = false;
+};
+
+} // namespace
+
+void Multiversioner::error(const GlobalValue *GV, const Twine &Msg) {
+  HadError = true;
+  if (const auto *F = dyn_cast_or_null<Function>(GV))
+    Ctx.diagnose(DiagnosticInfoUnsupported(*F, "MELF: " + Msg));
+  else
+    Ctx.emitError("MELF: " + Msg);
+}
+
+void Multiversioner::addMark(Function *F, StringRef List,
+                             const GlobalValue *Where) {
+  Mark &Mk = Marks[F];
+  SmallVector<StringRef, 8> Names;
+  List.split(Names, ',', -1, /*KeepEmpty=*/false);
+  std::vector<std::string> Bare;
+  if (Names.empty()) {
+    if (C.configured().empty()) {
+      error(Where, "function '" + F->getName() +
+                       "' is marked multivariant but no variants are "
+                       "configured (-fplugin-arg-melf-variants=...)");
+      return;
+    }
+    Bare = C.configured();
+    for (const std::string &N : Bare)
+      Names.push_back(N);
+  }
+  for (StringRef N : Names) {
+    N = N.trim();
+    if (N == MELF_DEFAULT_VARIANT)
+      continue; // the default body always exists
+    const VariantDef *V = C.find(N);
+    if (!V) {
+      error(Where, "unknown variant '" + N + "' on function '" +
+                       F->getName() + "'");
+      continue;
+    }
+    if (!is_contained(Mk.Variants, V))
+      Mk.Variants.push_back(V);
+  }
+}
+
+// Marks come from llvm.global.annotations entries the Clang plugin created
+// ("melf.variant[=a,b]" on functions, "melf.view_local" on globals). The
+// entries are consumed: later passes and the object never see them.
+void Multiversioner::collectAnnotations() {
+  GlobalVariable *Ann = M.getGlobalVariable("llvm.global.annotations");
+  if (!Ann || !Ann->hasInitializer())
+    return;
+  auto *Arr = dyn_cast<ConstantArray>(Ann->getInitializer());
+  if (!Arr)
+    return;
+  SmallVector<Constant *, 16> Keep;
+  for (Value *Op : Arr->operands()) {
+    auto *CS = dyn_cast<ConstantStruct>(Op);
+    if (!CS || CS->getNumOperands() < 2) {
+      Keep.push_back(cast<Constant>(Op));
+      continue;
+    }
+    auto *GV = dyn_cast<GlobalValue>(CS->getOperand(0)->stripPointerCasts());
+    auto *StrGV =
+        dyn_cast<GlobalVariable>(CS->getOperand(1)->stripPointerCasts());
+    StringRef Str;
+    if (StrGV && StrGV->hasInitializer())
+      if (auto *CDA = dyn_cast<ConstantDataArray>(StrGV->getInitializer()))
+        if (CDA->isCString())
+          Str = CDA->getAsCString();
+    if (!GV || !Str.starts_with("melf.")) {
+      Keep.push_back(cast<Constant>(Op));
+      continue;
+    }
+    if (Str == "melf.view_local") {
+      if (auto *Var = dyn_cast<GlobalVariable>(GV))
+        ViewLocals.push_back(Var);
+    } else if (Str == "melf.variant" || Str.starts_with("melf.variant=")) {
+      if (auto *F = dyn_cast<Function>(GV))
+        addMark(F, Str.drop_front(strlen("melf.variant")).drop_while(
+                       [](char Ch) { return Ch == '='; }),
+                F);
+    } else {
+      Keep.push_back(cast<Constant>(Op));
+    }
+  }
+  if (Keep.size() == Arr->getNumOperands())
+    return;
+  if (Keep.empty()) {
+    Ann->eraseFromParent();
+    return;
+  }
+  auto *Ty = ArrayType::get(Arr->getType()->getElementType(), Keep.size());
+  auto *NewAnn = new GlobalVariable(M, Ty, Ann->isConstant(), Ann->getLinkage(),
+                                    ConstantArray::get(Ty, Keep), "", Ann);
+  NewAnn->setSection(Ann->getSection());
+  NewAnn->takeName(Ann);
+  Ann->eraseFromParent();
+}
+
+bool Multiversioner::checkMarked(Function &F) {
+  if (F.hasSection()) {
+    error(&F, "multivariant function '" + F.getName() +
+                  "' cannot have an explicit section ('" + F.getSection() +
+                  "'): MELF places every body itself");
+    return false;
+  }
+  if (F.hasFnAttribute(Attribute::Naked)) {
+    error(&F, "naked function '" + F.getName() + "' cannot be multivariant");
+    return false;
+  }
+  if (F.hasFnAttribute(Attribute::AlwaysInline)) {
+    error(&F, "always_inline function '" + F.getName() +
+                  "' cannot be multivariant: inlined copies would bypass the "
+                  "variant");
+    return false;
+  }
+  if (F.hasAvailableExternallyLinkage())
+    return false;
+  return true;
+}
+
+// The default body must not be specialised on by callers: no inlining, and
+// no interprocedural pass may treat it as the exact definition (a view runs
+// another body at the same address). `nobuiltin` on a definition makes
+// hasExactDefinition() false (GlobalValue::mayBeDerefined), which is what
+// IPSCCP, function-attrs and the attributor consult; the .melf.group record
+// and llvm.compiler.used are non-call uses, which stop argument promotion,
+// dead-argument elimination, fastcc conversion and global DCE.
+void Multiversioner::shieldDefault(Function &F) {
+  F.removeFnAttr(Attribute::AlwaysInline);
+  F.removeFnAttr(Attribute::InlineHint);
+  F.addFnAttr(Attribute::NoInline);
+  F.addFnAttr(Attribute::NoBuiltin);
+  F.setSection((MELF_TEXT_PREFIX MELF_DEFAULT_VARIANT "." + F.getName()).str());
+  Used.push_back(&F);
+}
+
+void Multiversioner::applyVariant(Function &Cl, const VariantDef &V) {
+  if (!V.CPU.empty())
+    Cl.addFnAttr("target-cpu", V.CPU);
+  if (!V.Features.empty()) {
+    std::string Feats = Cl.getFnAttribute("target-features").getValueAsString().str();
+    for (const std::string &Ft : V.Features) {
+      if (!Feats.empty())
+        Feats += ',';
+      Feats += Ft;
+    }
+    Cl.addFnAttr("target-features", Feats);
+  }
+  if (V.Asan)
+    Cl.addFnAttr(Attribute::SanitizeAddress);
+  switch (V.Opt) {
+  case OptMode::Inherit:
+    break;
+  case OptMode::None:
+    Cl.removeFnAttr(Attribute::OptimizeForSize);
+    Cl.removeFnAttr(Attribute::MinSize);
+    Cl.addFnAttr(Attribute::OptimizeNone);
+    // Unoptimised code is for debugging: keep frames walkable.
+    Cl.addFnAttr("frame-pointer", "all");
+    break;
+  case OptMode::Size:
+  case OptMode::MinSize:
+    // Optimisation only goes down from the compile's level: an -O0 body
+    // stays optnone (optsize/minsize are invalid with optnone).
+    if (!Cl.hasFnAttribute(Attribute::OptimizeNone)) {
+      Cl.addFnAttr(Attribute::OptimizeForSize);
+      if (V.Opt == OptMode::MinSize)
+        Cl.addFnAttr(Attribute::MinSize);
+    }
+    break;
+  }
+}
+
+void Multiversioner::emitGroup(
+    Function &F, ArrayRef<std::pair<Function *, const VariantDef *>> Clones) {
+  Type *I16 = Type::getInt16Ty(Ctx), *I32 = Type::getInt32Ty(Ctx),
+       *I64 = Type::getInt64Ty(Ctx), *Ptr = PointerType::getUnqual(Ctx);
+  auto *NameTy = ArrayType::get(Type::getInt8Ty(Ctx), MELF_NAME_MAX);
+  auto *HdrTy = StructType::get(Ctx, {I32, I16, I16, I32, I32});
+  auto *EntTy = StructType::get(Ctx, {Ptr, I64, I32, I32, NameTy, I64});
+  auto *ArrTy = ArrayType::get(EntTy, Clones.size() + 1);
+  auto *GrpTy = StructType::get(Ctx, {HdrTy, ArrTy});
+
+  Constant *Hdr = ConstantStruct::get(
+      HdrTy, {ConstantInt::get(I32, MELF_GROUP_MAGIC),
+              ConstantInt::get(I16, MELF_OBJ_VERSION),
+              ConstantInt::get(I16, sizeof(melf_group_header)),
+              ConstantInt::get(I32, Clones.size() + 1),
+              ConstantInt::get(I32, sizeof(melf_group_entry))});
+  auto Entry = [&](Function *Body, StringRef Name, uint64_t ISA, uint32_t Arch,
+                   uint32_t Flags) {
+    std::string Padded = Name.str();
+    Padded.resize(MELF_NAME_MAX, '\0');
+    return ConstantStruct::get(
+        EntTy, {Body, ConstantInt::get(I64, ISA), ConstantInt::get(I32, Arch),
+                ConstantInt::get(I32, Flags),
+                ConstantDataArray::getString(Ctx, Padded, /*AddNull=*/false),
+                ConstantInt::get(I64, 0)});
+  };
+  SmallVector<Constant *, 8> Ents;
+  Ents.push_back(Entry(&F, MELF_DEFAULT_VARIANT, 0, 0, MELF_VF_DEFAULT));
+  for (auto [Cl, V] : Clones)
+    Ents.push_back(Entry(Cl, V->Name, V->ISA, V->Arch, V->flags()));
+  Constant *Init = ConstantStruct::get(GrpTy, {Hdr, ConstantArray::get(ArrTy, Ents)});
+
+  const DataLayout &DL = M.getDataLayout();
+  if (DL.getTypeAllocSize(GrpTy) !=
+      sizeof(melf_group_header) + Ents.size() * sizeof(melf_group_entry)) {
+    error(&F, "internal error: .melf.group record has the wrong size for "
+              "this target's data layout");
+    return;
+  }
+  auto *GV = new GlobalVariable(M, GrpTy, /*isConstant=*/true,
+                                GlobalValue::PrivateLinkage, Init,
+                                "__melf_group." + F.getName());
+  GV->setSection(MELF_GROUP_SECTION);
+  GV->setAlignment(Align(8));
+  GV->setComdat(F.getComdat());
+  // SHF_LINK_ORDER -> the default body: kept and dropped with it.
+  GV->setMetadata(LLVMContext::MD_associated,
+                  MDNode::get(Ctx, ValueAsMetadata::get(&F)));
+  // SHF_EXCLUDE: a linker that does not know MELF drops the record.
+  GV->setMetadata(LLVMContext::MD_exclude, MDNode::get(Ctx, {}));
+  Used.push_back(GV);
+}
+
+void Multiversioner::placeViewLocal(GlobalVariable &GV) {
+  if (GV.isDeclaration())
+    return; // storage belongs to the defining translation unit
+  if (GV.isThreadLocal()) {
+    error(&GV, "view_local variable '" + GV.getName() +
+                   "' cannot be thread-local");
+    return;
+  }
+  if (GV.hasSection()) {
+    error(&GV, "view_local variable '" + GV.getName() +
+                   "' cannot have an explicit section ('" + GV.getSection() +
+                   "')");
+    return;
+  }
+  if (GV.hasCommonLinkage())
+    GV.setLinkage(GlobalValue::ExternalLinkage);
+  GV.setSection((MELF_VLDATA_PREFIX + GV.getName()).str());
+}
+
+Constant *Multiversioner::variantNameString(StringRef Name) {
+  Constant *&S = NameStrings[Name];
+  if (!S) {
+    IRBuilder<> B(Ctx);
+    auto *Init = ConstantDataArray::getString(Ctx, Name);
+    auto *GV = new GlobalVariable(M, Init->getType(), true,
+                                  GlobalValue::PrivateLinkage, Init,
+                                  "__melf_variant_name." + Name);
+    GV->setUnnamedAddr(GlobalValue::UnnamedAddr::Global);
+    GV->setAlignment(Align(1));
+    S = GV;
+  }
+  return S;
+}
+
+// melf_compiled_variant() is the name of the variant the calling body was
+// compiled as: "default" everywhere except in clones.
+void Multiversioner::foldCompiledVariant() {
+  Function *Decl = M.getFunction(MELF_COMPILED_VARIANT_FN);
+  if (!Decl)
+    return;
+  if (!Decl->isDeclaration()) {
+    return; // the runtime's own fallback definition: leave it alone
+  }
+  for (User *U : make_early_inc_range(Decl->users())) {
+    auto *CB = dyn_cast<CallBase>(U);
+    if (!CB || CB->getCalledOperand() != Decl)
+      continue;
+    Function *Caller = CB->getFunction();
+    const VariantDef *V = CloneVariant.lookup(Caller);
+    Constant *S = variantNameString(V ? StringRef(V->Name)
+                                      : StringRef(MELF_DEFAULT_VARIANT));
+    if (!CB->getType()->isPointerTy()) {
+      error(Caller, "'" MELF_COMPILED_VARIANT_FN
+                    "' must be declared as 'const char *(void)'");
+      return;
+    }
+    CB->replaceAllUsesWith(S);
+    if (auto *II = dyn_cast<InvokeInst>(CB))
+      BranchInst::Create(II->getNormalDest(), II->getIterator());
+    CB->eraseFromParent();
+  }
+  if (Decl->use_empty())
+    Decl->eraseFromParent();
+}
+
+bool Multiversioner::run() {
+  collectAnnotations();
+  for (Function &F : M) {
+    if (F.isDeclaration())
+      continue;
+    if (F.hasFnAttribute("melf.variants")) {
+      addMark(&F, F.getFnAttribute("melf.variants").getValueAsString(), &F);
+      F.removeFnAttr("melf.variants");
+    }
+    if (C.matchesFunctionList(F.getName()))
+      addMark(&F, "", &F);
+  }
+  for (GlobalVariable &GV : M.globals())
+    if (GV.hasAttribute("melf.view_local"))
+      ViewLocals.push_back(&GV);
+
+  bool Changed = !Marks.empty() || !ViewLocals.empty();
+  for (auto &[F, Mk] : Marks) {
+    if (F->isDeclaration() || !checkMarked(*F))
+      continue;
+    SmallVector<std::pair<Function *, const VariantDef *>, 8> Clones;
+    for (const VariantDef *V : Mk.Variants) {
+      ValueToValueMapTy VMap;
+      Function *Cl = CloneFunction(F, VMap);
+      Cl->setName(F->getName() + MELF_CLONE_INFIX + V->Name);
+      Cl->setLinkage(GlobalValue::InternalLinkage);
+      Cl->setVisibility(GlobalValue::DefaultVisibility);
+      Cl->setDSOLocal(true);
+      Cl->setComdat(F->getComdat());
+      Cl->removeFnAttr(Attribute::AlwaysInline);
+      Cl->removeFnAttr(Attribute::InlineHint);
+      Cl->addFnAttr(Attribute::NoInline);
+      Cl->setSection(
+          (MELF_TEXT_PREFIX + V->Name + "." + F->getName()).str());
+      // SHF_LINK_ORDER -> the default body: --gc-sections follows it.
+      Cl->setMetadata(LLVMContext::MD_associated,
+                      MDNode::get(Ctx, ValueAsMetadata::get(F)));
+      applyVariant(*Cl, *V);
+      CloneVariant[Cl] = V;
+      Used.push_back(Cl);
+      Clones.push_back({Cl, V});
+    }
+    shieldDefault(*F);
+    emitGroup(*F, Clones);
+  }
+  for (GlobalVariable *GV : ViewLocals)
+    placeViewLocal(*GV);
+  if (M.getFunction(MELF_COMPILED_VARIANT_FN)) {
+    foldCompiledVariant();
+    Changed = true;
+  }
+  if (!Used.empty())
+    appendToCompilerUsed(M, Used);
+  (void)HadError;
+  return Changed;
+}
+
+PreservedAnalyses MultivariantPass::run(Module &M, ModuleAnalysisManager &) {
+  Multiversioner MV(M, *Config);
+  return MV.run() ? PreservedAnalyses::none() : PreservedAnalyses::all();
+}
+
+static bool moduleHasAsanClones(const Module &M) {
+  for (const Function &F : M)
+    if (!F.isDeclaration() && F.hasFnAttribute(Attribute::SanitizeAddress) &&
+        F.getName().contains(MELF_CLONE_INFIX))
+      return true;
+  return false;
+}
+
+// ASan clones need the ASan pass although the compile is not
+// -fsanitize=address. Globals are not instrumented (their redzones would
+// change sizes every variant shares), leak detection is off by default (the
+// uninstrumented rest of the program would look leaky); user options win.
+PreservedAnalyses MELFAsanPass::run(Module &M, ModuleAnalysisManager &AM) {
+  if (!moduleHasAsanClones(M) || M.getFunction("asan.module_ctor"))
+    return PreservedAnalyses::all();
+  auto &Opts = cl::getRegisteredOptions();
+  if (auto *O = Opts.lookup("asan-globals"))
+    if (auto *B = static_cast<cl::opt<bool> *>(O))
+      *B = false;
+  if (!M.getFunction("__asan_default_options")) {
+    LLVMContext &Ctx = M.getContext();
+    auto *FTy = FunctionType::get(PointerType::getUnqual(Ctx), false);
+    Function *F = Function::Create(FTy, GlobalValue::WeakAnyLinkage,
+                                   "__asan_default_options", M);
+    F->addFnAttr(Attribute::NoUnwind);
+    F->addFnAttr(Attribute::DisableSanitizerInstrumentation);
+    IRBuilder<> B(BasicBlock::Create(Ctx, "", F));
+    B.CreateRet(B.CreateGlobalStringPtr("detect_leaks=0", "__melf_asan_opts"));
+    appendToCompilerUsed(M, {F});
+  }
+  AddressSanitizerOptions AO;
+  return AddressSanitizerPass(AO).run(M, AM);
+}
+
+void registerMELFPasses(PassBuilder &PB, ConfigGetter GetConfig,
+                        bool AtPipelineStart, bool AddAsan) {
+  PB.registerPipelineParsingCallback(
+      [GetConfig](StringRef Name, ModulePassManager &MPM,
+                  ArrayRef<PassBuilder::PipelineElement>) {
+        if (Name == "melf") {
+          MPM.addPass(MultivariantPass(GetConfig()));
+          return true;
+        }
+        if (Name == "melf-asan") {
+          MPM.addPass(MELFAsanPass());
+          return true;
+        }
+        return false;
+      });
+  if (!AtPipelineStart)
+    return;
+  PB.registerPipelineStartEPCallback(
+      [GetConfig](ModulePassManager &MPM, OptimizationLevel) {
+        MPM.addPass(MultivariantPass(GetConfig()));
+      });
+  if (AddAsan)
+    PB.registerOptimizerLastEPCallback(
+        [](ModulePassManager &MPM, OptimizationLevel) {
+          MPM.addPass(MELFAsanPass());
+        });
+}
+
+} // namespace melf

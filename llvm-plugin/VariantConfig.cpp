@@ -1,0 +1,333 @@
+//===- VariantConfig.cpp - MELF variant definitions -----------------------===//
+
+#include "VariantConfig.h"
+#include "melf/abi.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Demangle/Demangle.h"
+#include "llvm/Support/GlobPattern.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/TargetParser/X86TargetParser.h"
+
+using namespace llvm;
+
+namespace melf {
+
+static Error err(const Twine &Msg) {
+  return createStringError(inconvertibleErrorCode(), Msg);
+}
+
+uint32_t VariantDef::flags() const {
+  uint32_t F = 0;
+  if (Asan)
+    F |= MELF_VF_ASAN;
+  if (Opt == OptMode::None)
+    F |= MELF_VF_OPTNONE;
+  if (Opt == OptMode::Size || Opt == OptMode::MinSize)
+    F |= MELF_VF_SIZE;
+  return F;
+}
+
+std::string checkVariantName(StringRef Name) {
+  if (Name.empty())
+    return "variant name is empty";
+  if (Name.size() >= MELF_NAME_MAX)
+    return ("variant name '" + Name + "' is longer than " +
+            Twine(MELF_NAME_MAX - 1) + " characters")
+        .str();
+  if (!isAlpha(Name[0]))
+    return ("variant name '" + Name + "' must start with a letter").str();
+  for (char C : Name)
+    if (!isAlnum(C) && C != '-' && C != '_')
+      return ("variant name '" + Name + "' contains '" + Twine(C) +
+              "'; use letters, digits, '-' and '_'")
+          .str();
+  return "";
+}
+
+VariantConfig::VariantConfig() {
+  auto Level = [&](const char *Name, uint64_t Mask, const char *Desc) {
+    VariantDef D;
+    D.Name = Name;
+    D.CPU = Name;
+    D.Arch = MELF_ARCH_X86_64;
+    D.ISA = Mask;
+    D.Builtin = true;
+    D.Description = Desc;
+    Defs.push_back(D);
+  };
+  Level("x86-64-v2", MELF_X86_64_V2_MASK,
+        "x86-64 psABI level 2 (SSE4.2, POPCNT, CX16)");
+  Level("x86-64-v3", MELF_X86_64_V3_MASK,
+        "x86-64 psABI level 3 (AVX2, FMA, BMI1/2, MOVBE)");
+  Level("x86-64-v4", MELF_X86_64_V4_MASK,
+        "x86-64 psABI level 4 (AVX-512 F/BW/CD/DQ/VL)");
+  VariantDef Asan;
+  Asan.Name = "asan";
+  Asan.Asan = true;
+  Asan.Builtin = true;
+  Asan.Description = "AddressSanitizer instrumentation of the clone only";
+  Defs.push_back(Asan);
+  VariantDef Debug;
+  Debug.Name = "debug";
+  Debug.Opt = OptMode::None;
+  Debug.Builtin = true;
+  Debug.Description = "unoptimised (optnone, noinline)";
+  Defs.push_back(Debug);
+  VariantDef Size;
+  Size.Name = "size";
+  Size.Opt = OptMode::Size;
+  Size.Builtin = true;
+  Size.Description = "optimised for size (optsize)";
+  Defs.push_back(Size);
+}
+
+const VariantDef *VariantConfig::find(StringRef Name) const {
+  for (const VariantDef &D : Defs)
+    if (D.Name == Name)
+      return &D;
+  return nullptr;
+}
+
+static SmallVector<StringRef, 8> splitList(StringRef List) {
+  SmallVector<StringRef, 8> Out;
+  SmallVector<StringRef, 8> Parts;
+  List.split(Parts, ',', -1, /*KeepEmpty=*/false);
+  for (StringRef P : Parts) {
+    P = P.trim();
+    if (!P.empty())
+      Out.push_back(P);
+  }
+  return Out;
+}
+
+Error VariantConfig::setConfigured(StringRef CommaList) {
+  auto Names = splitList(CommaList);
+  if (Names.empty())
+    return err("'variants=' needs at least one variant name");
+  Configured.clear();
+  for (StringRef N : Names) {
+    if (N == MELF_DEFAULT_VARIANT)
+      return err("'default' always exists and cannot be listed as a variant");
+    if (!find(N))
+      return err("unknown variant '" + N + "'");
+    if (!is_contained(Configured, N))
+      Configured.push_back(N.str());
+  }
+  return Error::success();
+}
+
+Error VariantConfig::addFunctions(StringRef CommaList) {
+  auto Names = splitList(CommaList);
+  if (Names.empty())
+    return err("'functions=' needs at least one name or glob");
+  for (StringRef N : Names) {
+    if (Expected<GlobPattern> G = GlobPattern::create(N); !G)
+      return err("bad function glob '" + N +
+                 "': " + toString(G.takeError()));
+    Globs.push_back(N.str());
+  }
+  return Error::success();
+}
+
+Expected<uint64_t> VariantConfig::x86FeatureBits(StringRef CPU,
+                                                 ArrayRef<std::string> Feats) {
+  static const char *const Names[] = MELF_X86_FEATURE_NAMES;
+  StringMap<bool> On;
+  if (!CPU.empty()) {
+    if (X86::parseArchX86(CPU, /*Only64Bit=*/true) == X86::CK_None)
+      return err("unknown x86-64 CPU '" + CPU + "'");
+    SmallVector<StringRef, 32> CPUFeats;
+    X86::getFeaturesForCPU(CPU, CPUFeats);
+    for (StringRef F : CPUFeats) {
+      On[F] = true;
+      X86::updateImpliedFeatures(F, true, On);
+    }
+  }
+  for (StringRef F : Feats) {
+    if (F.size() < 2 || (F[0] != '+' && F[0] != '-'))
+      return err("feature '" + F + "' must start with '+' or '-'");
+    On[F.drop_front()] = F[0] == '+';
+    X86::updateImpliedFeatures(F.drop_front(), F[0] == '+', On);
+  }
+  uint64_t Bits = 0;
+  for (unsigned I = 0; I < MELF_X86_FEATURE_COUNT; ++I) {
+    auto It = On.find(Names[I]);
+    if (It != On.end() && It->second)
+      Bits |= MELF_BIT(I);
+  }
+  return Bits;
+}
+
+std::string VariantConfig::featureNames(uint32_t Arch, uint64_t ISA) {
+  if (Arch != MELF_ARCH_X86_64)
+    return "";
+  static const char *const Names[] = MELF_X86_FEATURE_NAMES;
+  std::string Out;
+  for (unsigned I = 0; I < MELF_X86_FEATURE_COUNT; ++I)
+    if (ISA & MELF_BIT(I)) {
+      if (!Out.empty())
+        Out += ',';
+      Out += Names[I];
+    }
+  return Out;
+}
+
+static const char *const UnsupportedSanitizers[][2] = {
+    {"undefined", "UBSan checks are emitted from the AST, before any function "
+                  "can be cloned"},
+    {"memory", "MSan needs every function of the program instrumented"},
+    {"thread", "TSan needs every memory access of the program instrumented"},
+    {"hwaddress", "HWASan is not available per function on x86-64"},
+    {"cfi", "CFI is emitted from the AST"},
+};
+
+Error VariantConfig::defineFromTokens(StringRef Name,
+                                      ArrayRef<StringRef> KeyValues) {
+  if (std::string Msg = checkVariantName(Name); !Msg.empty())
+    return err(Msg);
+  if (Name == MELF_DEFAULT_VARIANT)
+    return err("'default' is built in and cannot be redefined");
+  if (const VariantDef *Old = find(Name))
+    return err("variant '" + Name + "' is already defined" +
+               (Old->Builtin ? " (built in)" : ""));
+  VariantDef D;
+  D.Name = Name.str();
+  for (StringRef KV : KeyValues) {
+    auto [Key, Value] = KV.split('=');
+    if (!KV.contains('=') || Value.empty())
+      return err("expected key=value, got '" + KV + "'");
+    if (Key == "cpu") {
+      D.CPU = Value.str();
+    } else if (Key == "features") {
+      for (StringRef F : splitList(Value))
+        D.Features.push_back(F.str());
+    } else if (Key == "opt") {
+      if (Value == "inherit")
+        D.Opt = OptMode::Inherit;
+      else if (Value == "0" || Value == "none")
+        D.Opt = OptMode::None;
+      else if (Value == "s")
+        D.Opt = OptMode::Size;
+      else if (Value == "z")
+        D.Opt = OptMode::MinSize;
+      else
+        return err("opt must be one of inherit, 0, s, z; got '" + Value + "'");
+    } else if (Key == "sanitize") {
+      for (StringRef S : splitList(Value)) {
+        if (S == "address") {
+          D.Asan = true;
+          continue;
+        }
+        for (const auto &U : UnsupportedSanitizers)
+          if (S == U[0])
+            return err("sanitizer '" + S + "' cannot differ per function: " +
+                       U[1] + "; use a whole-file variant");
+        return err("unknown sanitizer '" + S + "'");
+      }
+    } else if (Key == "description") {
+      D.Description = Value.str();
+    } else {
+      return err("unknown key '" + Key +
+                 "' (expected cpu, features, opt, sanitize, description)");
+    }
+  }
+  if (!D.CPU.empty() || !D.Features.empty()) {
+    Expected<uint64_t> Bits = x86FeatureBits(D.CPU, D.Features);
+    if (!Bits)
+      return Bits.takeError();
+    D.Arch = MELF_ARCH_X86_64;
+    D.ISA = *Bits;
+  }
+  Defs.push_back(std::move(D));
+  return Error::success();
+}
+
+Error VariantConfig::define(StringRef Spec) {
+  SmallVector<StringRef, 8> Parts;
+  Spec.split(Parts, ':', -1, /*KeepEmpty=*/false);
+  if (Parts.empty())
+    return err("'define=' needs NAME:key=value...");
+  return defineFromTokens(Parts[0].trim(), ArrayRef(Parts).drop_front());
+}
+
+Error VariantConfig::parseArgument(StringRef Arg) {
+  auto [Key, Value] = Arg.split('=');
+  if (Key == "variants")
+    return setConfigured(Value);
+  if (Key == "functions")
+    return addFunctions(Value);
+  if (Key == "variants-file") {
+    if (Value.empty())
+      return err("'variants-file=' needs a path");
+    return loadFile(Value);
+  }
+  if (Key == "define")
+    return define(Value);
+  return err("unknown argument '" + Arg +
+             "' (expected variants=, functions=, variants-file=, define=)");
+}
+
+Error VariantConfig::loadFile(StringRef Path) {
+  auto Buf = MemoryBuffer::getFile(Path, /*IsText=*/true);
+  if (!Buf)
+    return err("cannot read variants file '" + Path +
+               "': " + Buf.getError().message());
+  return parseFile((*Buf)->getBuffer(), Path);
+}
+
+Error VariantConfig::parseFile(StringRef Text, StringRef Path) {
+  SmallVector<StringRef, 32> Lines;
+  Text.split(Lines, '\n');
+  // Definitions first would be friendlier, but a file is read top to bottom:
+  // a 'variants' line may only name variants defined above it.
+  for (size_t I = 0; I < Lines.size(); ++I) {
+    StringRef Line = Lines[I].split('#').first.trim();
+    if (Line.empty())
+      continue;
+    SmallVector<StringRef, 8> Tok;
+    Line.split(Tok, ' ', -1, /*KeepEmpty=*/false);
+    for (StringRef &T : Tok)
+      T = T.trim();
+    Error E = Error::success();
+    if (Tok[0] == "variant") {
+      if (Tok.size() < 2)
+        E = err("'variant' needs a name");
+      else
+        E = defineFromTokens(Tok[1], ArrayRef(Tok).drop_front(2));
+    } else if (Tok[0] == "variants" || Tok[0] == "functions") {
+      std::string List;
+      for (StringRef T : ArrayRef(Tok).drop_front())
+        List += (T + ",").str();
+      E = Tok[0] == "variants" ? setConfigured(List) : addFunctions(List);
+    } else {
+      E = err("unknown directive '" + Tok[0] +
+              "' (expected variant, variants, functions)");
+    }
+    if (E)
+      return err(Path + ":" + Twine(I + 1) + ": " + toString(std::move(E)));
+  }
+  return Error::success();
+}
+
+bool VariantConfig::matchesFunctionList(StringRef Mangled) const {
+  if (Globs.empty())
+    return false;
+  std::string Demangled = demangle(Mangled);
+  // "ns::f(int)" -> "ns::f": globs name functions, not overloads.
+  StringRef Base = StringRef(Demangled).split('(').first;
+  for (const std::string &G : Globs) {
+    Expected<GlobPattern> P = GlobPattern::create(G);
+    if (!P) {
+      consumeError(P.takeError());
+      continue;
+    }
+    if (P->match(Mangled) || P->match(Demangled) || P->match(Base))
+      return true;
+  }
+  return false;
+}
+
+} // namespace melf

@@ -1,0 +1,83 @@
+//===- VariantConfig.h - MELF variant definitions ---------------*- C++ -*-===//
+//
+// The set of variants one compile knows: the built-in ones, user-defined ones
+// (plugin arguments or a variants file), which of them a bare `variant`
+// attribute means, and the function list that marks functions without source
+// edits. Shared by the Clang plugin (diagnostics at parse time) and the LLVM
+// pass (cloning). Grammar: docs/variants.md.
+//
+//===----------------------------------------------------------------------===//
+#ifndef MELF_VARIANTCONFIG_H
+#define MELF_VARIANTCONFIG_H
+
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace melf {
+
+/// How a variant changes the optimisation level of the default body.
+enum class OptMode { Inherit, None, Size, MinSize };
+
+struct VariantDef {
+  std::string Name;
+  std::string Description;
+  std::string CPU;                   ///< target-cpu, empty = inherit
+  std::vector<std::string> Features; ///< "+avx2", "-sse4a"
+  OptMode Opt = OptMode::Inherit;
+  bool Asan = false;
+  bool Builtin = false;
+  uint32_t Arch = 0;     ///< MELF_ARCH_* of the ISA requirement, 0 = none
+  uint64_t ISA = 0;      ///< required ISA feature bits
+  uint32_t flags() const; ///< MELF_VF_* bits
+};
+
+/// Returns an error message if \p Name is not a valid variant name, else "".
+std::string checkVariantName(llvm::StringRef Name);
+
+class VariantConfig {
+public:
+  VariantConfig(); ///< Starts with the built-in variants.
+
+  const VariantDef *find(llvm::StringRef Name) const;
+  const std::vector<VariantDef> &definitions() const { return Defs; }
+  /// Variants a bare `variant` attribute and the function list mean.
+  const std::vector<std::string> &configured() const { return Configured; }
+  const std::vector<std::string> &functionGlobs() const { return Globs; }
+
+  /// One plugin argument: `variants=a,b`, `functions=f,g*`,
+  /// `variants-file=PATH` or `define=NAME:key=value:...`.
+  llvm::Error parseArgument(llvm::StringRef Arg);
+  llvm::Error setConfigured(llvm::StringRef CommaList);
+  llvm::Error addFunctions(llvm::StringRef CommaList);
+  /// `NAME:key=value:key=value` (plugin argument form).
+  llvm::Error define(llvm::StringRef Spec);
+  /// Loads a variants file; errors are "PATH:LINE: message".
+  llvm::Error loadFile(llvm::StringRef Path);
+  /// Parses a variants file's text (\p Path only names it in errors).
+  llvm::Error parseFile(llvm::StringRef Text, llvm::StringRef Path);
+
+  /// Does \p Name (mangled) or its demangled form match the function list?
+  bool matchesFunctionList(llvm::StringRef MangledName) const;
+
+  /// ISA feature bits (MELF_X86_*) implied by an x86 CPU name and feature
+  /// list; unknown CPU names give an error.
+  static llvm::Expected<uint64_t>
+  x86FeatureBits(llvm::StringRef CPU, llvm::ArrayRef<std::string> Features);
+  /// Names of the set bits of \p ISA for \p Arch, comma separated.
+  static std::string featureNames(uint32_t Arch, uint64_t ISA);
+
+private:
+  llvm::Error defineFromTokens(llvm::StringRef Name,
+                               llvm::ArrayRef<llvm::StringRef> KeyValues);
+  std::vector<VariantDef> Defs;
+  std::vector<std::string> Configured;
+  std::vector<std::string> Globs;
+};
+
+} // namespace melf
+
+#endif

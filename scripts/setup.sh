@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Install what MELF needs on a Debian 12 machine. Idempotent and
+# non-interactive; run as root (the Makefile calls it). Installs only
+# Debian packages and adds the deb-src entry `apt-get source` needs.
+#
+#   scripts/setup.sh            packages for building and testing
+#   scripts/setup.sh --kernel   also what the QEMU kernel tests need
+set -euo pipefail
+
+want_kernel=0
+for a in "$@"; do
+  case "$a" in
+    --kernel) want_kernel=1 ;;
+    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    *) echo "setup.sh: unknown option '$a'" >&2; exit 2 ;;
+  esac
+done
+
+packages=(
+  clang-19 llvm-19-dev libclang-19-dev lld-19 liblld-19-dev llvm-19-tools
+  libclang-rt-19-dev libelf-dev ninja-build ccache cmake python3 make
+  libgtest-dev dpkg-dev xz-utils
+)
+if [ "$want_kernel" = 1 ]; then
+  packages+=(linux-source-6.1 qemu-system-x86 bc bison flex libssl-dev cpio
+             busybox-static)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+# apt-get source needs a deb-src entry for the Debian archive.
+src_list=/etc/apt/sources.list.d/melf-deb-src.sources
+need_update=0
+if ! grep -rqs '^Types:.*deb-src\|^deb-src ' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "setup.sh: a deb-src entry is missing and adding it needs root" >&2
+    exit 1
+  fi
+  cat > "$src_list" <<'EOF'
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: bookworm bookworm-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb-src
+URIs: http://deb.debian.org/debian-security
+Suites: bookworm-security
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOF
+  need_update=1
+fi
+
+if [ "${#missing[@]}" = 0 ] && [ "$need_update" = 0 ]; then
+  echo "setup: all packages present"
+  exit 0
+fi
+if [ "$(id -u)" != 0 ]; then
+  echo "setup.sh: missing packages (${missing[*]}); run as root" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+echo "setup: apt-get update"
+apt-get update -q >/dev/null
+if [ "${#missing[@]}" != 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+fi
+echo "setup: done"

@@ -1,0 +1,33 @@
+# lit configuration for the MELF test suite.
+import os
+import lit.formats
+
+config.name = "MELF"
+config.test_format = lit.formats.ShTest(execute_external=False)
+config.suffixes = [".c", ".cpp", ".ll", ".test", ".s"]
+config.excludes = ["Inputs", "unit", "CMakeLists.txt", "lit.cfg.py",
+                   "lit.site.cfg.py.in"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.melf_obj_root, "test")
+
+# LLVM 19's tools first: FileCheck, not, opt, llvm-readelf, llvm-objdump.
+config.environment["PATH"] = os.pathsep.join(
+    [os.path.join(config.melf_obj_root, "bin"), config.llvm_bin,
+     config.environment.get("PATH", os.environ.get("PATH", ""))])
+for var in ["ASAN_OPTIONS", "MELF_VARIANT", "MELF_DEBUG", "MELF_MODE"]:
+    config.environment.pop(var, None)
+
+clang = os.path.join(config.llvm_bin, "clang")
+plugin = config.melf_plugin
+config.substitutions.append(("%clangxx", clang + "++"))
+config.substitutions.append(("%clang", clang))
+config.substitutions.append(
+    ("%melf_cflags", "-fplugin=%s -I%s" % (plugin, config.melf_runtime_include)))
+# -cc1 form for -verify tests: the plugin action runs before the main one.
+config.substitutions.append(
+    ("%cc1_melf", "%s -cc1 -triple x86_64-pc-linux-gnu -load %s -I%s"
+     % (clang, plugin, config.melf_runtime_include)))
+config.substitutions.append(
+    ("%opt_melf", "opt -load-pass-plugin=%s" % config.melf_pass_plugin))
+config.substitutions.append(("%melf_abi_include", config.melf_abi_include))
+config.substitutions.append(("%plugin", plugin))

@@ -1,0 +1,102 @@
+// Unit tests of the variant configuration: built-ins, the plugin-argument
+// and variants-file grammars, feature bits, function-list matching.
+#include "VariantConfig.h"
+#include "melf/abi.h"
+#include "gtest/gtest.h"
+
+using namespace melf;
+
+static std::string errorOf(llvm::Error E) {
+  return E ? llvm::toString(std::move(E)) : std::string();
+}
+
+TEST(VariantConfig, BuiltinsExist) {
+  VariantConfig C;
+  for (const char *N : {"x86-64-v2", "x86-64-v3", "x86-64-v4", "asan", "debug", "size"})
+    EXPECT_NE(C.find(N), nullptr) << N;
+  EXPECT_EQ(C.find("default"), nullptr);
+  EXPECT_EQ(C.find("x86-64-v3")->ISA, MELF_X86_64_V3_MASK);
+  EXPECT_EQ(C.find("asan")->flags(), MELF_VF_ASAN);
+  EXPECT_EQ(C.find("debug")->flags(), MELF_VF_OPTNONE);
+}
+
+TEST(VariantConfig, LevelMasksMatchLLVM) {
+  // Our psABI masks must agree with LLVM's CPU tables.
+  for (auto [CPU, Mask] : {std::pair{"x86-64-v2", MELF_X86_64_V2_MASK},
+                           std::pair{"x86-64-v3", MELF_X86_64_V3_MASK},
+                           std::pair{"x86-64-v4", MELF_X86_64_V4_MASK}}) {
+    auto Bits = VariantConfig::x86FeatureBits(CPU, {});
+    ASSERT_TRUE(!!Bits);
+    EXPECT_EQ(*Bits, Mask) << CPU << ": "
+                           << VariantConfig::featureNames(MELF_ARCH_X86_64, *Bits);
+  }
+}
+
+TEST(VariantConfig, Arguments) {
+  VariantConfig C;
+  EXPECT_EQ(errorOf(C.parseArgument("variants=x86-64-v3, debug,debug")), "");
+  EXPECT_EQ(C.configured(), (std::vector<std::string>{"x86-64-v3", "debug"}));
+  EXPECT_EQ(errorOf(C.parseArgument("variants=nope")), "unknown variant 'nope'");
+  EXPECT_EQ(errorOf(C.parseArgument("variants=default")),
+            "'default' always exists and cannot be listed as a variant");
+  EXPECT_NE(errorOf(C.parseArgument("bogus=1")), "");
+  EXPECT_EQ(errorOf(C.parseArgument("define=fast:cpu=haswell:opt=s")), "");
+  ASSERT_NE(C.find("fast"), nullptr);
+  EXPECT_TRUE(C.find("fast")->ISA & MELF_BIT(MELF_X86_AVX2));
+  EXPECT_EQ(C.find("fast")->flags(), MELF_VF_SIZE);
+  EXPECT_EQ(errorOf(C.parseArgument("define=fast:opt=0")),
+            "variant 'fast' is already defined");
+  EXPECT_EQ(errorOf(C.parseArgument("define=x:cpu=pentium9")),
+            "unknown x86-64 CPU 'pentium9'");
+  EXPECT_EQ(errorOf(C.parseArgument("define=9lives")),
+            "variant name '9lives' must start with a letter");
+  EXPECT_EQ(errorOf(C.parseArgument("define=u:sanitize=undefined")).find(
+                "sanitizer 'undefined' cannot differ per function"),
+            0u);
+}
+
+TEST(VariantConfig, Features) {
+  VariantConfig C;
+  EXPECT_EQ(errorOf(C.define("vec:features=+avx2")), "");
+  uint64_t B = C.find("vec")->ISA;
+  EXPECT_TRUE(B & MELF_BIT(MELF_X86_AVX2));
+  EXPECT_TRUE(B & MELF_BIT(MELF_X86_AVX)); // implied
+  EXPECT_EQ(errorOf(C.define("bad:features=avx2")),
+            "feature 'avx2' must start with '+' or '-'");
+}
+
+TEST(VariantConfig, File) {
+  VariantConfig C;
+  EXPECT_EQ(errorOf(C.parseFile("# comment\n"
+                                "variant fast cpu=haswell  # trailing\n"
+                                "variant tiny opt=z\n"
+                                "variants fast tiny asan\n"
+                                "functions hot_* parse\n",
+                                "v.txt")),
+            "");
+  EXPECT_EQ(C.configured(), (std::vector<std::string>{"fast", "tiny", "asan"}));
+  EXPECT_TRUE(C.matchesFunctionList("hot_loop"));
+  EXPECT_TRUE(C.matchesFunctionList("parse"));
+  EXPECT_FALSE(C.matchesFunctionList("parser"));
+  EXPECT_EQ(errorOf(C.parseFile("\nvariant z opt=3\n", "w.txt")),
+            "w.txt:2: opt must be one of inherit, 0, s, z; got '3'");
+  EXPECT_EQ(errorOf(C.parseFile("frobnicate\n", "w.txt")),
+            "w.txt:1: unknown directive 'frobnicate' (expected variant, "
+            "variants, functions)");
+  EXPECT_EQ(errorOf(C.parseFile("variants later\nvariant later\n", "o.txt")),
+            "o.txt:1: unknown variant 'later'");
+}
+
+TEST(VariantConfig, DemangledMatch) {
+  VariantConfig C;
+  ASSERT_EQ(errorOf(C.addFunctions("ns::hot*")), "");
+  EXPECT_TRUE(C.matchesFunctionList("_ZN2ns7hotloopEi"));
+  EXPECT_FALSE(C.matchesFunctionList("_ZN2ns4coldEi"));
+}
+
+TEST(VariantConfig, Names) {
+  EXPECT_EQ(checkVariantName("ok-name_1"), "");
+  EXPECT_NE(checkVariantName(""), "");
+  EXPECT_NE(checkVariantName("has.dot"), "");
+  EXPECT_NE(checkVariantName(std::string(MELF_NAME_MAX, 'a')), "");
+}

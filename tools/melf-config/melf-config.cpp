@@ -1,0 +1,98 @@
+//===- melf-config.cpp - compile and link flags for MELF ------------------===//
+//
+// llvm-config style: prints the flags that load the MELF plugin and link a
+// MELF executable. Works from the build tree (build/bin next to build/lib)
+// and from an installation (PREFIX/bin next to PREFIX/lib/melf).
+//
+//===----------------------------------------------------------------------===//
+
+#include "VariantConfig.h"
+#include "melf/abi.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/raw_ostream.h"
+#include <cstring>
+
+using namespace llvm;
+
+static const char Usage[] =
+    "OVERVIEW: flags for building MELF multivariant executables\n"
+    "\n"
+    "USAGE: melf-config OPTION...\n"
+    "\n"
+    "OPTIONS:\n"
+    "  --cflags        compile flags: load the MELF plugin, find melf.h\n"
+    "  --ldflags       link flags for a MELF executable\n"
+    "  --plugin        path of the Clang plugin (for -fplugin=)\n"
+    "  --pass-plugin   path of the pass plugin (for opt -load-pass-plugin=)\n"
+    "  --variants      the built-in variants, one per line\n"
+    "  --version       the MELF version\n"
+    "  --help          this text\n"
+    "\n"
+    "Objects with an 'asan' variant also need -fsanitize=address at link.\n";
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    errs() << "melf-config: error: no option given (see --help)\n";
+    return 1;
+  }
+  std::string Exe = sys::fs::getMainExecutable(argv[0], (void *)&main);
+  SmallString<256> Bin(sys::path::parent_path(Exe));
+  SmallString<256> Prefix(sys::path::parent_path(Bin));
+  // Build tree: build/bin/melf-config, build/lib/MELFPlugin.so.
+  SmallString<256> LibDir(Prefix);
+  sys::path::append(LibDir, "lib");
+  SmallString<256> Inc(MELF_SOURCE_DIR "/runtime/include");
+  SmallString<256> Probe(LibDir);
+  sys::path::append(Probe, "MELFPlugin.so");
+  if (!sys::fs::exists(Probe)) { // installed layout
+    LibDir = Prefix;
+    sys::path::append(LibDir, MELF_INSTALL_LIBDIR, "melf");
+    Inc = Prefix;
+    sys::path::append(Inc, MELF_INSTALL_INCLUDEDIR);
+  }
+  std::string Plugin = (LibDir + "/MELFPlugin.so").str();
+  std::string PassPlugin = (LibDir + "/MELFPass.so").str();
+
+  bool Space = false;
+  auto Out = [&](const Twine &S) {
+    outs() << (Space ? " " : "") << S;
+    Space = true;
+  };
+  for (int I = 1; I < argc; ++I) {
+    StringRef A = argv[I];
+    if (A == "--cflags") {
+      Out("-fplugin=" + Plugin + " -I" + Inc);
+    } else if (A == "--ldflags") {
+      Out(""); // ld.melf and libmelf join here when they exist
+    } else if (A == "--plugin") {
+      Out(Plugin);
+    } else if (A == "--pass-plugin") {
+      Out(PassPlugin);
+    } else if (A == "--version") {
+      Out(MELF_VERSION);
+    } else if (A == "--variants") {
+      melf::VariantConfig C;
+      outs() << MELF_DEFAULT_VARIANT << "\tthe code the function has anyway\n";
+      for (const melf::VariantDef &V : C.definitions()) {
+        outs() << V.Name << '\t' << V.Description;
+        std::string F = melf::VariantConfig::featureNames(V.Arch, V.ISA);
+        if (!F.empty())
+          outs() << " [requires " << F << "]";
+        outs() << '\n';
+      }
+      continue;
+    } else if (A == "--help" || A == "-h") {
+      outs() << Usage;
+      return 0;
+    } else {
+      errs() << "melf-config: error: unknown option '" << A
+             << "' (see --help)\n";
+      return 1;
+    }
+  }
+  if (Space)
+    outs() << '\n';
+  return 0;
+}
