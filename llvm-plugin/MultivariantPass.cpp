@@ -422,7 +422,8 @@ static bool moduleHasAsanClones(const Module &M) {
 // ASan clones need the ASan pass although the compile is not
 // -fsanitize=address. Globals are not instrumented (their redzones would
 // change sizes every variant shares), leak detection is off by default (the
-// uninstrumented rest of the program would look leaky); user options win.
+// uninstrumented rest of the program would look leaky); ASAN_OPTIONS still
+// overrides it.
 PreservedAnalyses MELFAsanPass::run(Module &M, ModuleAnalysisManager &AM) {
   if (!moduleHasAsanClones(M) || M.getFunction("asan.module_ctor"))
     return PreservedAnalyses::all();
@@ -433,8 +434,11 @@ PreservedAnalyses MELFAsanPass::run(Module &M, ModuleAnalysisManager &AM) {
   if (!M.getFunction("__asan_default_options")) {
     LLVMContext &Ctx = M.getContext();
     auto *FTy = FunctionType::get(PointerType::getUnqual(Ctx), false);
-    Function *F = Function::Create(FTy, GlobalValue::WeakAnyLinkage,
+    // Strong, in a comdat of its own: it must beat the ASan runtime's weak
+    // default (linked first), and several MELF objects must not collide.
+    Function *F = Function::Create(FTy, GlobalValue::ExternalLinkage,
                                    "__asan_default_options", M);
+    F->setComdat(M.getOrInsertComdat(F->getName()));
     F->addFnAttr(Attribute::NoUnwind);
     F->addFnAttr(Attribute::DisableSanitizerInstrumentation);
     IRBuilder<> B(BasicBlock::Create(Ctx, "", F));
