@@ -176,52 +176,87 @@ struct melf_group_entry {
 
 /* ---- Program headers --------------------------------------------------- */
 /* In PT_LOOS..PT_HIOS, clear of GNU (0x6474e55x), PaX (0x65041580),
- * OpenBSD (0x65a3dbe6..0x65a41be7) and Sun (0x6ffffffa..0x6fffffff). */
-#define PT_MELF_IMAGE 0x6d454c01u /* a non-default variant image        */
-#define PT_MELF_META 0x6d454c02u  /* the run-time metadata (.melf.meta)  */
+ * OpenBSD (0x65a3dbe6..0x65a41be7) and Sun (0x6ffffffa..0x6fffffff).
+ * PT_MELF_IMAGE: one per non-default variant; p_offset/p_filesz cover that
+ * variant's image in the file (all its per-image parts back to back),
+ * p_vaddr is the text part's address. PT_MELF_META: the .melf.meta section. */
+#define PT_MELF_IMAGE 0x6d454c01u
+#define PT_MELF_META 0x6d454c02u
 
-/* ---- Run-time metadata: section .melf.meta (draft, see melf-abi.md) ---- */
+/* ---- Link-time output sections written by ld.melf ---------------------- */
+
+#define MELF_OUT_TEXT ".melf.text"     /* default image, text part   */
+#define MELF_OUT_RODATA ".melf.rodata" /* default image, rodata part */
+#define MELF_OUT_VLDATA ".melf.vldata" /* view-local data part       */
+/* Image of variant V (non-alloc, covered by its PT_MELF_IMAGE). */
+#define MELF_OUT_IMAGE_PREFIX ".melf.image."
+
+/* ---- Run-time metadata: section .melf.meta, PT_MELF_META --------------- */
+/*
+ * Read-only, loaded, 8-byte aligned. All addresses are link-time virtual
+ * addresses (add the load bias at run time); all offsets in the header are
+ * from the start of the header. Layout:
+ *   header | variants[nvariants] | slots[nslots] |
+ *   body_sizes[nslots][nvariants] (u32) | string table
+ */
 
 #define MELF_META_MAGIC 0x464c454du /* "MELF" read as little-endian u32 */
 
-struct melf_meta_header {
-  uint32_t magic;         /* MELF_META_MAGIC                           */
-  uint16_t version;       /* MELF_META_VERSION                         */
-  uint16_t header_size;   /* sizeof(struct melf_meta_header)           */
-  uint32_t page_size;     /* page size the layout assumes              */
-  uint32_t arch;          /* MELF_ARCH_*                               */
-  uint64_t area_start;    /* link-time vaddr, page-aligned             */
-  uint64_t area_end;      /* link-time vaddr, page-aligned, exclusive  */
-  uint32_t nvariants;     /* including default (id 0)                  */
-  uint32_t variant_size;  /* sizeof(struct melf_meta_variant)          */
-  uint32_t nslots;
-  uint32_t slot_size;     /* sizeof(struct melf_meta_slot)             */
-  uint32_t variants_off;  /* from the start of this header             */
-  uint32_t slots_off;
-  uint32_t strtab_off;
-  uint32_t strtab_size;
+/* Parts of the MELF area. Each present part is page-aligned in memory and
+ * in the file, a whole number of pages long, and shares no page with
+ * anything else. Text and rodata exist once per variant (one image each);
+ * view-local data exists once in the file and once per view in memory. */
+enum melf_part {
+  MELF_PART_TEXT = 0,   /* slots: PF_R | PF_X                          */
+  MELF_PART_RODATA = 1, /* per-image read-only data (unwind tables): PF_R */
+  MELF_PART_VLDATA = 2, /* view_local variables: PF_R | PF_W           */
+  MELF_PART_COUNT = 3
 };
 
-/* Parts of an image, in address order, each page-aligned. */
-enum melf_part { MELF_PART_TEXT = 0, MELF_PART_RODATA = 1, MELF_PART_DATA = 2,
-                 MELF_PART_COUNT = 3 };
+struct melf_meta_part {
+  uint64_t vaddr; /* page-aligned; 0 with size 0 = part absent       */
+  uint64_t size;  /* multiple of page_size                           */
+};
+
+struct melf_meta_header {
+  uint32_t magic;        /* MELF_META_MAGIC                            */
+  uint16_t version;      /* MELF_META_VERSION                          */
+  uint16_t header_size;  /* sizeof(struct melf_meta_header) = 104      */
+  uint32_t page_size;    /* page size the layout assumes               */
+  uint32_t arch;         /* ELF e_machine of the code                  */
+  uint32_t nvariants;    /* including default (id 0), <= MELF_MAX_VARIANTS */
+  uint32_t variant_size; /* sizeof(struct melf_meta_variant) = 72      */
+  uint32_t nslots;
+  uint32_t slot_size;    /* sizeof(struct melf_meta_slot) = 24         */
+  uint32_t variants_off;
+  uint32_t slots_off;
+  uint32_t sizes_off;    /* u32 body_sizes[nslots][nvariants]          */
+  uint32_t strtab_off;
+  uint32_t strtab_size;  /* NUL-terminated names; offset 0 = ""        */
+  uint32_t flags;        /* zero                                        */
+  struct melf_meta_part parts[MELF_PART_COUNT];
+};
 
 struct melf_meta_variant {
-  char name[MELF_NAME_MAX]; /* NUL-padded                               */
-  uint64_t isa_features;
-  uint32_t arch;
+  char name[MELF_NAME_MAX]; /* NUL-padded; variant 0 is "default"       */
+  uint64_t isa_features;    /* required ISA bits for `arch`             */
+  uint32_t arch;            /* MELF_ARCH_*, 0 = no requirement          */
   uint32_t flags;           /* MELF_VF_*                                */
-  uint64_t image_offset;    /* file offset of the image, page-aligned   */
-  uint64_t image_size;      /* == area_end - area_start                 */
-  uint64_t part_size[MELF_PART_COUNT]; /* bytes of each part           */
+  /* File offset of this variant's copy of each part (page-aligned);
+   * 0 where the part is absent or not per image (VLDATA). For variant 0
+   * these are the offsets of the default image inside its PT_LOADs. */
+  uint64_t part_offset[MELF_PART_COUNT];
 };
 
 struct melf_meta_slot {
-  uint64_t addr;            /* link-time vaddr of the slot               */
-  uint32_t size;            /* slot size (largest body, aligned)         */
-  uint32_t name_off;        /* symbol name in the string table           */
-  uint64_t present;         /* bit v: variant v has its own body         */
+  uint64_t addr;     /* link-time address of the slot = the symbol's   */
+  uint32_t size;     /* bytes reserved: the largest body, aligned       */
+  uint32_t name_off; /* symbol name in the string table                */
+  uint64_t present;  /* bit v: variant v has its own body (bit 0 set)  */
 };
+
+/* Trap byte that fills slot padding on x86-64 (int3). */
+#define MELF_X86_TRAP_BYTE 0xccu
 
 #ifdef __cplusplus
 }
