@@ -93,6 +93,14 @@ struct VariantAttrInfo : public ParsedAttrInfo {
             << Name << Known;
         return AttributeNotApplied;
       }
+      if (C.find(Name)->Arch == MELF_ARCH_X86_64 &&
+          !S.Context.getTargetInfo().getTriple().isX86()) {
+        S.Diag(Loc, diagID(S, DiagnosticsEngine::Error,
+                           "MELF variant '%0' targets x86-64 but the target "
+                           "is '%1'"))
+            << Name << S.Context.getTargetInfo().getTriple().str();
+        return AttributeNotApplied;
+      }
       if (llvm::is_contained(Names, Name)) {
         S.Diag(Loc, diagID(S, DiagnosticsEngine::Warning,
                            "variant '%0' is listed more than once"))
@@ -309,7 +317,7 @@ protected:
                  const std::vector<std::string> &Args) override {
     auto C = std::make_shared<VariantConfig>();
     DiagnosticsEngine &D = CI.getDiagnostics();
-    bool OK = true;
+    bool OK = true; // false: skip the checks that need a valid config
     for (const std::string &A : Args)
       if (llvm::Error E = C->parseArgument(A)) {
         unsigned ID = D.getCustomDiagID(DiagnosticsEngine::Error,
@@ -335,11 +343,20 @@ protected:
           OK = false;
         }
     }
+    if (OK && !CI.getTarget().getTriple().isX86()) {
+      for (const std::string &N : C->configured())
+        if (C->find(N)->Arch == MELF_ARCH_X86_64) {
+          unsigned ID = D.getCustomDiagID(
+              DiagnosticsEngine::Error,
+              "MELF: configured variant '%0' targets x86-64 but the target "
+              "is '%1'");
+          D.Report(ID) << N << CI.getTarget().getTriple().str();
+        }
+    }
     config() = C;
-    // A bad argument is an error: keep the plugin so the compile fails
-    // loudly rather than silently producing an object without variants.
+    // Errors were reported above and fail the compile; the plugin stays
+    // active so that nothing is silently built without its variants.
     return true;
-    (void)OK;
   }
 
   ActionType getActionType() override { return AddBeforeMainAction; }

@@ -259,8 +259,16 @@ void Multiversioner::emitGroup(
   };
   SmallVector<Constant *, 8> Ents;
   Ents.push_back(Entry(&F, MELF_DEFAULT_VARIANT, 0, 0, MELF_VF_DEFAULT));
-  for (auto [Cl, V] : Clones)
-    Ents.push_back(Entry(Cl, V->Name, V->ISA, V->Arch, V->flags()));
+  for (auto [Cl, V] : Clones) {
+    // Record what the clone really is: an -O0 compile keeps `size` optnone.
+    uint32_t Flags = V->flags() & ~(MELF_VF_SIZE | MELF_VF_OPTNONE);
+    if (Cl->hasFnAttribute(Attribute::OptimizeNone))
+      Flags |= MELF_VF_OPTNONE;
+    else if (Cl->hasFnAttribute(Attribute::OptimizeForSize) &&
+             (V->flags() & MELF_VF_SIZE))
+      Flags |= MELF_VF_SIZE;
+    Ents.push_back(Entry(Cl, V->Name, V->ISA, V->Arch, Flags));
+  }
   Constant *Init = ConstantStruct::get(GrpTy, {Hdr, ConstantArray::get(ArrTy, Ents)});
 
   const DataLayout &DL = M.getDataLayout();
@@ -362,8 +370,10 @@ bool Multiversioner::run() {
       addMark(&F, "", &F);
   }
   for (GlobalVariable &GV : M.globals())
-    if (GV.hasAttribute("melf.view_local"))
+    if (GV.hasAttribute("melf.view_local")) {
       ViewLocals.push_back(&GV);
+      GV.setAttributes(GV.getAttributes().removeAttribute(Ctx, "melf.view_local"));
+    }
 
   bool Changed = !Marks.empty() || !ViewLocals.empty();
   for (auto &[F, Mk] : Marks) {
@@ -427,17 +437,23 @@ static bool moduleHasAsanClones(const Module &M) {
 PreservedAnalyses MELFAsanPass::run(Module &M, ModuleAnalysisManager &AM) {
   if (!moduleHasAsanClones(M) || M.getFunction("asan.module_ctor"))
     return PreservedAnalyses::all();
-  auto &Opts = cl::getRegisteredOptions();
-  if (auto *O = Opts.lookup("asan-globals"))
-    if (auto *B = static_cast<cl::opt<bool> *>(O))
-      *B = false;
-  if (!M.getFunction("__asan_default_options")) {
+  // The option is process-wide: switch it off for this module only.
+  cl::opt<bool> *Globals = static_cast<cl::opt<bool> *>(
+      cl::getRegisteredOptions().lookup("asan-globals"));
+  bool OldGlobals = Globals ? bool(*Globals) : false;
+  if (Globals)
+    *Globals = false;
+  Function *Existing = M.getFunction("__asan_default_options");
+  if (!Existing || (Existing->isDeclaration() &&
+                    Existing->getFunctionType()->getNumParams() == 0)) {
     LLVMContext &Ctx = M.getContext();
     auto *FTy = FunctionType::get(PointerType::getUnqual(Ctx), false);
     // Strong, in a comdat of its own: it must beat the ASan runtime's weak
     // default (linked first), and several MELF objects must not collide.
-    Function *F = Function::Create(FTy, GlobalValue::ExternalLinkage,
-                                   "__asan_default_options", M);
+    Function *F = Existing ? Existing
+                           : Function::Create(FTy, GlobalValue::ExternalLinkage,
+                                              "__asan_default_options", M);
+    F->setLinkage(GlobalValue::ExternalLinkage);
     F->setComdat(M.getOrInsertComdat(F->getName()));
     F->addFnAttr(Attribute::NoUnwind);
     F->addFnAttr(Attribute::DisableSanitizerInstrumentation);
@@ -446,7 +462,10 @@ PreservedAnalyses MELFAsanPass::run(Module &M, ModuleAnalysisManager &AM) {
     appendToCompilerUsed(M, {F});
   }
   AddressSanitizerOptions AO;
-  return AddressSanitizerPass(AO).run(M, AM);
+  PreservedAnalyses PA = AddressSanitizerPass(AO).run(M, AM);
+  if (Globals)
+    *Globals = OldGlobals;
+  return PA;
 }
 
 void registerMELFPasses(PassBuilder &PB, ConfigGetter GetConfig,

@@ -214,7 +214,8 @@ Error VariantConfig::defineFromTokens(StringRef Name,
       else if (Value == "z")
         D.Opt = OptMode::MinSize;
       else
-        return err("opt must be one of inherit, 0, s, z; got '" + Value + "'");
+        return err("opt must be one of inherit, 0, none, s, z; got '" + Value +
+                   "'");
     } else if (Key == "sanitize") {
       for (StringRef S : splitList(Value)) {
         if (S == "address") {
@@ -288,9 +289,7 @@ Error VariantConfig::parseFile(StringRef Text, StringRef Path) {
     if (Line.empty())
       continue;
     SmallVector<StringRef, 8> Tok;
-    Line.split(Tok, ' ', -1, /*KeepEmpty=*/false);
-    for (StringRef &T : Tok)
-      T = T.trim();
+    SplitString(Line, Tok, " \t\r");
     Error E = Error::success();
     if (Tok[0] == "variant") {
       if (Tok.size() < 2)

@@ -166,7 +166,8 @@ struct melf_group_header {
 };
 
 struct melf_group_entry {
-  uint64_t addr;          /* R_*_64 relocation -> the body's symbol    */
+  uint64_t addr;          /* R_*_64 relocation -> the body (its symbol
+                             or its section symbol + addend)           */
   uint64_t isa_features;  /* required ISA feature bits (arch below)    */
   uint32_t arch;          /* MELF_ARCH_*; 0 = no requirement           */
   uint32_t flags;         /* MELF_VF_*                                 */

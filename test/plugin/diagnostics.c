@@ -1,8 +1,12 @@
 // Misuse of the attributes is a Clang diagnostic with a source location.
 // RUN: %cc1_melf -plugin-arg-melf variants=x86-64-v3,debug -fsyntax-only -verify %s
 // RUN: %cc1_melf -fsyntax-only -verify=nocfg -DNOCFG %s
+// RUN: %cc1_melf -triple aarch64-linux-gnu -fsyntax-only -verify=arm -DARM %s
 
-#ifdef NOCFG
+#if defined(ARM)
+__attribute__((variant("x86-64-v3"))) void isa(void) {} // arm-error {{MELF variant 'x86-64-v3' targets x86-64 but the target is 'aarch64-unknown-linux-gnu'}}
+__attribute__((variant("debug"))) void portable(void) {}
+#elif defined(NOCFG)
 __attribute__((variant)) void bare(void) {} // nocfg-error {{'variant' without arguments means every configured variant, but none is configured}}
 __attribute__((variant("debug"))) void named(void) {} // no configuration needed
 #else

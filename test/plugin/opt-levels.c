@@ -5,6 +5,8 @@
 // RUN: FileCheck %s --check-prefixes=ALL < %t.O0.ll
 // RUN: opt -passes=verify -disable-output %t.O0.ll
 // RUN: not grep optsize %t.O0.ll
+// ...and its group entry says optnone (flags 4), not size (8).
+// RUN: FileCheck %s --check-prefix=O0FLAGS < %t.O0.ll
 // RUN: %clang %melf_cflags -O2 -S -emit-llvm %s -o %t.O2.ll
 // RUN: FileCheck %s --check-prefixes=ALL,O2 < %t.O2.ll
 // RUN: %clang %melf_cflags -Os -S -emit-llvm %s -o %t.Os.ll
@@ -38,3 +40,4 @@ int main(void) { printf("poly=%d\n", poly(2)); return 0; }
 // -Os bodies carry optsize; the debug clone must drop it for optnone.
 // OS-NOT: attributes #[[DBG]] = {{.*}}optsize
 // LTO-DAG: @__melf_group.poly = {{.*}}section ".melf.group"
+// O0FLAGS: @__melf_group.poly = {{.*}}{ ptr @poly.melf.size, i64 0, i32 0, i32 4, [32 x i8] c"size

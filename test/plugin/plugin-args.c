@@ -14,6 +14,7 @@
 // RUN: not %clang %melf_cflags -fplugin-arg-melf-define=v:opt=3 -c %s -o %t.o 2>&1 | FileCheck %s --check-prefix=OPT
 // RUN: not %clang %melf_cflags -fplugin-arg-melf-variants=default -c %s -o %t.o 2>&1 | FileCheck %s --check-prefix=DEFAULT
 // RUN: not %clang %melf_cflags --target=aarch64-linux-gnu -fplugin-arg-melf-define=fast:cpu=haswell -c %s -o %t.o 2>&1 | FileCheck %s --check-prefix=ARCH
+// RUN: not %clang %melf_cflags --target=aarch64-linux-gnu -fplugin-arg-melf-variants=x86-64-v3 -c %s -o %t.o 2>&1 | FileCheck %s --check-prefix=ARCH2
 
 int f(void) { return 0; }
 
@@ -28,6 +29,7 @@ int f(void) { return 0; }
 // CPU: error: MELF: -fplugin-arg-melf-define=x:cpu=pentium9: unknown x86-64 CPU 'pentium9'
 // REDEF: variant 'debug' is already defined (built in)
 // NAME: variant name 'has.dot' contains '.'; use letters, digits, '-' and '_'
-// OPT: opt must be one of inherit, 0, s, z; got '3'
+// OPT: opt must be one of inherit, 0, none, s, z; got '3'
 // DEFAULT: 'default' always exists and cannot be listed as a variant
 // ARCH: error: MELF: variant 'fast' targets x86-64 but the target is 'aarch64-unknown-linux-gnu'
+// ARCH2: error: MELF: configured variant 'x86-64-v3' targets x86-64 but the target is 'aarch64-unknown-linux-gnu'

@@ -79,7 +79,9 @@ TEST(VariantConfig, File) {
   EXPECT_TRUE(C.matchesFunctionList("parse"));
   EXPECT_FALSE(C.matchesFunctionList("parser"));
   EXPECT_EQ(errorOf(C.parseFile("\nvariant z opt=3\n", "w.txt")),
-            "w.txt:2: opt must be one of inherit, 0, s, z; got '3'");
+            "w.txt:2: opt must be one of inherit, 0, none, s, z; got '3'");
+  EXPECT_EQ(errorOf(C.parseFile("variant\ttabbed\topt=s\r\n", "t.txt")), "");
+  EXPECT_NE(C.find("tabbed"), nullptr);
   EXPECT_EQ(errorOf(C.parseFile("frobnicate\n", "w.txt")),
             "w.txt:1: unknown directive 'frobnicate' (expected variant, "
             "variants, functions)");
