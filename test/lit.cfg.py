@@ -1,5 +1,6 @@
 # lit configuration for the MELF test suite.
 import os
+import sys
 import lit.formats
 
 config.name = "MELF"
@@ -30,4 +31,27 @@ config.substitutions.append(
 config.substitutions.append(
     ("%opt_melf", "opt -load-pass-plugin=%s" % config.melf_pass_plugin))
 config.substitutions.append(("%melf_abi_include", config.melf_abi_include))
+# Link with ld.melf from the build tree (what `melf-config --ldflags` says).
+config.substitutions.append(
+    ("%melf_ldflags", "-fuse-ld=melf -B%s" % os.path.join(config.melf_obj_root, "bin")))
+config.substitutions.append(("%ld_melf", os.path.join(config.melf_obj_root, "bin", "ld.melf")))
 config.substitutions.append(("%plugin", plugin))
+config.substitutions.append(("%python", sys.executable))
+
+# melf-objdump (test/objdump): the MELF fixture generator, the corruption
+# helper, an exact exit-status wrapper and the sanitized tool. Sanitizer
+# reports exit with 99 so that they can never pass for an expected error.
+objdump_inputs = os.path.join(config.test_source_root, "objdump", "Inputs")
+config.substitutions.append(
+    ("%mkmelf", "python3 " + os.path.join(objdump_inputs, "mkmelf.py")))
+config.substitutions.append(
+    ("%melf_corrupt", "python3 " + os.path.join(objdump_inputs, "melf-corrupt.py")))
+config.substitutions.append(
+    ("%status", "python3 " + os.path.join(objdump_inputs, "status.py")))
+config.substitutions.append(
+    ("%objdump_asan", "env ASAN_OPTIONS=exitcode=99 "
+     "UBSAN_OPTIONS=exitcode=99:print_stacktrace=1 melf-objdump-asan"))
+melf_bin = os.path.join(config.melf_obj_root, "bin")
+config.substitutions.append(("%melf_ldflags", "-fuse-ld=melf -B" + melf_bin))
+if os.path.exists(os.path.join(melf_bin, "ld.melf")):
+    config.available_features.add("ld-melf")

@@ -23,7 +23,7 @@ static const char Usage[] =
     "\n"
     "OPTIONS:\n"
     "  --cflags        compile flags: load the MELF plugin, find melf.h\n"
-    "  --ldflags       link flags for a MELF executable\n"
+    "  --ldflags       link flags for a MELF executable (ld.melf)\n"
     "  --plugin        path of the Clang plugin (for -fplugin=)\n"
     "  --pass-plugin   path of the pass plugin (for opt -load-pass-plugin=)\n"
     "  --variants      the built-in variants, one per line\n"
@@ -65,7 +65,8 @@ int main(int argc, char **argv) {
     if (A == "--cflags") {
       Out("-fplugin=" + Plugin + " -I" + Inc);
     } else if (A == "--ldflags") {
-      Out(""); // ld.melf and libmelf join here when they exist
+      // clang -fuse-ld=melf finds ld.melf in the -B directory.
+      Out("-fuse-ld=melf -B" + Bin);
     } else if (A == "--plugin") {
       Out(Plugin);
     } else if (A == "--pass-plugin") {
