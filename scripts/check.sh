@@ -48,6 +48,9 @@ stage unit 300 "$RESULTS/unit.xml" \
   "$BUILD/bin/melf-unittests" --gtest_output="xml:$RESULTS/unit.xml"
 stage lit 1800 "$RESULTS/lit.xml" \
   python3 "$LIT" -sv --xunit-xml-output="$RESULTS/lit.xml" "$BUILD/test"
+# melf-objdump's libFuzzer target, 60 s on freshly generated MELF binaries.
+stage fuzz 180 "$RESULTS/fuzz.xml" \
+  bash "$ROOT/test/fuzz/run-objdump-fuzzer.sh" "$BUILD" 60 "$RESULTS/fuzz.xml"
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

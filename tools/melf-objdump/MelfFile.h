@@ -1,0 +1,161 @@
+//===- MelfFile.h - a MELF executable read with libelf ----------*- C++ -*-===//
+//
+// Reads the ELF structure (with libelf's gelf_* interface) and the .melf.meta
+// records (with explicit little-endian reads) of one file held in memory.
+// Every offset and count is bounds-checked before use: a damaged file gives
+// an error that names the field, never an out-of-range read.
+//
+// Loading only checks what is needed to read safely. Everything else the ABI
+// promises is checked by verify() (Verify.cpp).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MELF_OBJDUMP_MELFFILE_H
+#define MELF_OBJDUMP_MELFFILE_H
+
+#include "melf/abi.h"
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+#include <gelf.h>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace melf {
+namespace objdump {
+
+struct Section {
+  size_t Index = 0;
+  std::string Name; // "<bad name offset N>" when sh_name is out of range
+  bool NameOk = true;
+  GElf_Shdr Hdr{};
+};
+
+struct Symbol {
+  std::string Name;
+  uint64_t Value = 0;
+  uint64_t Size = 0;
+  unsigned char Type = 0;
+  unsigned char Bind = 0;
+  size_t Shndx = 0;
+};
+
+struct MetaPart {
+  uint64_t VAddr = 0;
+  uint64_t Size = 0;
+  bool present() const { return VAddr != 0 || Size != 0; }
+};
+
+struct MetaVariant {
+  std::string Name;         // bytes up to the first NUL (or all 32)
+  bool NameTerminated = true;
+  uint64_t ISA = 0;
+  uint32_t Arch = 0;
+  uint32_t Flags = 0;
+  uint64_t PartOffset[MELF_PART_COUNT] = {};
+};
+
+struct MetaSlot {
+  uint64_t Addr = 0;
+  uint32_t Size = 0;
+  uint32_t NameOff = 0;
+  uint64_t Present = 0;
+  std::string Name; // "<bad name_off N>" when NameOk is false
+  bool NameOk = true;
+  bool hasOwnBody(unsigned V) const { return V < 64 && (Present >> V) & 1; }
+};
+
+/// The .melf.meta contents, fields as stored.
+struct Meta {
+  // Where the records were read: PT_MELF_META or the .melf.meta section.
+  uint64_t FileOffset = 0, FileSize = 0, VAddr = 0;
+  bool FromPhdr = false;
+
+  uint32_t Magic = 0;
+  uint16_t Version = 0, HeaderSize = 0;
+  uint32_t PageSize = 0, Arch = 0, NVariants = 0, VariantSize = 0;
+  uint32_t NSlots = 0, SlotSize = 0, VariantsOff = 0, SlotsOff = 0;
+  uint32_t SizesOff = 0, StrtabOff = 0, StrtabSize = 0, Flags = 0;
+  MetaPart Parts[MELF_PART_COUNT];
+
+  std::vector<MetaVariant> Variants;
+  std::vector<MetaSlot> Slots;
+  std::vector<uint32_t> BodySizes; // [slot * NVariants + variant]
+  llvm::ArrayRef<uint8_t> Strtab;
+
+  uint32_t bodySize(size_t S, size_t V) const {
+    return BodySizes[S * Variants.size() + V];
+  }
+};
+
+class MelfFile {
+public:
+  enum class Status { Ok, NotMelf, Error };
+
+  /// Reads Bytes (a whole file named Name). On NotMelf or Error, Message says
+  /// why ("FILE: ..." without the "error: " prefix).
+  static Status load(std::string Name, std::vector<uint8_t> Bytes,
+                     std::unique_ptr<MelfFile> &Out, std::string &Message);
+  ~MelfFile();
+
+  const std::string &name() const { return Name; }
+  llvm::ArrayRef<uint8_t> bytes() const { return Bytes; }
+  const GElf_Ehdr &ehdr() const { return Ehdr; }
+  const std::vector<GElf_Phdr> &phdrs() const { return Phdrs; }
+  const std::vector<Section> &sections() const { return Sections; }
+  const std::vector<Symbol> &symbols() const { return Symbols; }
+  bool hasSectionHeaders() const { return !Sections.empty(); }
+  const Meta &meta() const { return M; }
+  /// Problems found while reading that do not stop reading (bad section or
+  /// symbol names, symbol tables that cannot be read): reported by verify().
+  const std::vector<std::string> &readProblems() const { return Problems; }
+
+  /// File bytes [Off, Off + Size), or nothing if not inside the file.
+  std::optional<llvm::ArrayRef<uint8_t>> fileRange(uint64_t Off,
+                                                   uint64_t Size) const;
+  /// Variant V's copy of part P (text or rodata) in the file, if inside it.
+  std::optional<llvm::ArrayRef<uint8_t>> imagePart(size_t V, unsigned P) const;
+  const Section *findSection(llvm::StringRef Name) const;
+  /// Index of the variant called Name, or -1.
+  int findVariant(llvm::StringRef Name) const;
+  /// The file offset that PT_LOADs map to VAddr (whole [VAddr, VAddr+Size)
+  /// inside one PT_LOAD's file image), or nothing.
+  std::optional<uint64_t> loadedOffset(uint64_t VAddr, uint64_t Size) const;
+  /// The PT_LOAD whose memory range contains [VAddr, VAddr+Size), or null.
+  const GElf_Phdr *loadContaining(uint64_t VAddr, uint64_t Size) const;
+  /// Byte that fills slot padding for this architecture, or -1 if unknown.
+  int trapByte() const;
+
+private:
+  MelfFile() = default;
+  Status readElf(std::string &Message);
+  Status readMeta(std::string &Message);
+  void readSymbols();
+  std::string readString(llvm::ArrayRef<uint8_t> Table, uint64_t Off,
+                         bool &Ok) const;
+
+  std::string Name;
+  std::vector<uint8_t> Bytes;
+  Elf *E = nullptr;
+  GElf_Ehdr Ehdr{};
+  std::vector<GElf_Phdr> Phdrs;
+  std::vector<Section> Sections;
+  std::vector<Symbol> Symbols;
+  std::vector<std::string> Problems;
+  Meta M;
+};
+
+/// Name of a part ("text", "rodata", "vldata").
+const char *partName(unsigned P);
+/// Comma-separated feature names of ISA bits for Arch ("-" if none).
+std::string featureString(uint32_t Arch, uint64_t ISA);
+/// Comma-separated MELF_VF_* names ("-" if none).
+std::string flagString(uint32_t Flags);
+/// Short name of an e_machine / MELF arch value.
+std::string archName(uint32_t Arch);
+std::string hex(uint64_t V);
+
+} // namespace objdump
+} // namespace melf
+
+#endif

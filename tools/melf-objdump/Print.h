@@ -1,0 +1,32 @@
+//===- Print.h - text and JSON reports of a MELF binary ---------*- C++ -*-===//
+
+#ifndef MELF_OBJDUMP_PRINT_H
+#define MELF_OBJDUMP_PRINT_H
+
+#include "MelfFile.h"
+#include "llvm/Support/raw_ostream.h"
+#include <string>
+#include <vector>
+
+namespace melf {
+namespace objdump {
+
+void printVariants(const MelfFile &F, llvm::raw_ostream &OS);
+void printLayout(const MelfFile &F, llvm::raw_ostream &OS);
+void printSlots(const MelfFile &F, llvm::raw_ostream &OS);
+
+/// The whole report as one JSON object (schema: docs/melf-objdump.md).
+/// Violations is included as "verify" when non-null.
+void printJson(const MelfFile &F, const std::vector<std::string> *Violations,
+               llvm::raw_ostream &OS);
+
+/// Disassembles the text part of variant V (all slots, or only the slot
+/// named Symbol). Returns false with Err set if the slot does not exist or
+/// the image is not inside the file.
+bool disassemble(const MelfFile &F, size_t V, llvm::StringRef Symbol,
+                 llvm::raw_ostream &OS, std::string &Err);
+
+} // namespace objdump
+} // namespace melf
+
+#endif
