@@ -344,9 +344,8 @@ void Verifier::checkImages() {
     Used[I] = true;
     const GElf_Phdr &P = *Images[I];
     std::string N = var(V) + ": PT_MELF_IMAGE";
-    if (P.p_vaddr != T.VAddr)
-      bad(N + " p_vaddr " + hex(P.p_vaddr) + " is not the text part address " +
-          hex(T.VAddr));
+    // p_vaddr/p_memsz are informational: GNU strip and objcopy rewrite them
+    // for segments without SHF_ALLOC sections (docs/melf-abi.md, section 4).
     if (P.p_filesz != ImageSize)
       bad(N + " p_filesz " + hex(P.p_filesz) +
           " is not the size of the per-image parts " + hex(ImageSize));
