@@ -2,18 +2,16 @@
 # Builds ld.melf: LLD 19 from Debian's llvm-toolchain-19 source package with
 # Debian's own LLD patches and then our series (lld-patches/series) applied.
 #
-#   lld-patches/build.sh OUT_BIN_DIR [--tests]
+#   lld-patches/build.sh OUT_BIN_DIR
 #
 # Sources, the patched tree and the LLD build tree live in $MELF_CACHE
 # (default /var/cache/melf), outside the checkout, so rebuilds are
 # incremental; ccache caches compiles across trees. Only the ELF port is
-# built (the ld.melf target). With --tests the tree is configured with LLD's
-# lit tests (for `make check-lld-upstream`).
+# built (the ld.melf target). The tree is configured with LLD's own lit tests,
+# which lld-patches/run-upstream-tests.sh runs against ld.melf.
 set -euo pipefail
 
-out=${1:?usage: build.sh OUT_BIN_DIR [--tests]}
-with_tests=OFF
-[ "${2:-}" = --tests ] && with_tests=ON
+out=${1:?usage: build.sh OUT_BIN_DIR}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 cache=${MELF_CACHE:-/var/cache/melf}
@@ -100,7 +98,7 @@ cmake -G Ninja -S "$tree/lld" -B "$bld" -Wno-dev \
   -DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
   -DLLVM_DIR=/usr/lib/llvm-19/lib/cmake/llvm \
   -DLLVM_EXTERNAL_LIT=/usr/lib/llvm-19/build/utils/lit/lit.py \
-  -DLLVM_INCLUDE_TESTS=$with_tests \
+  -DLLVM_INCLUDE_TESTS=ON \
   -DLLD_VENDOR=Debian \
   -DMELF_ABI_INCLUDE_DIR="$root/include" >"$bld.cmake.log" 2>&1 || {
   cat "$bld.cmake.log" >&2
@@ -114,6 +112,8 @@ if ! ninja -C "$bld" -j"${JOBS:-2}" ld.melf >"$bld.log" 2>&1; then
   echo "ld.melf: error: the LLD build failed; full log in $bld.log" >&2
   exit 1
 fi
+ln -sf ld.melf "$bld/bin/ld.lld" # what LLD's own tests run
+echo "$bld" > "$out/.ld.melf-build-dir"
 cp "$bld/bin/ld.melf" "$out/ld.melf.tmp"
 mv "$out/ld.melf.tmp" "$out/ld.melf"
 log "built $out/ld.melf in $((SECONDS - start))s"

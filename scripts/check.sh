@@ -48,6 +48,9 @@ stage unit 300 "$RESULTS/unit.xml" \
   "$BUILD/bin/melf-unittests" --gtest_output="xml:$RESULTS/unit.xml"
 stage lit 1800 "$RESULTS/lit.xml" \
   python3 "$LIT" -sv --xunit-xml-output="$RESULTS/lit.xml" "$BUILD/test"
+# LLD's own ELF suite against ld.melf: non-MELF links behave as upstream.
+stage lld-upstream 900 "$RESULTS/lld-upstream.xml" \
+  bash "$ROOT/lld-patches/run-upstream-tests.sh" "$BUILD" "$RESULTS/lld-upstream.xml"
 # melf-objdump's libFuzzer target, 60 s on freshly generated MELF binaries.
 stage fuzz 180 "$RESULTS/fuzz.xml" \
   bash "$ROOT/test/fuzz/run-objdump-fuzzer.sh" "$BUILD" 60 "$RESULTS/fuzz.xml"
