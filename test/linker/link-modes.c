@@ -15,6 +15,11 @@
 // RUN: %clang %melf_cflags -O2 -flto -c %s -o %t.lto.o
 // RUN: %clang %melf_ldflags -flto %t.lto.o -o %t.lto && %t.lto | FileCheck %s
 // RUN: llvm-readelf -l %t.lto | FileCheck %s --check-prefix=PHDR
+// Under LTO the multivariant symbol stays global (visible to regular objects).
+// RUN: llvm-nm %t.lto | FileCheck %s --check-prefix=LTOSYM
+// RUN: %clang %melf_cflags -O2 -flto=thin -c %s -o %t.thin.o
+// RUN: %clang %melf_ldflags -flto=thin %t.thin.o -o %t.thin && %t.thin | FileCheck %s
+// RUN: llvm-nm %t.thin | FileCheck %s --check-prefix=LTOSYM
 // RUN: %ld_melf -r %t.o -o %t.r.o
 // RUN: llvm-readelf -S %t.r.o | FileCheck %s --check-prefix=RELOC
 // RUN: %clang %melf_ldflags %t.r.o -o %t.r && %t.r | FileCheck %s
@@ -52,6 +57,9 @@ int main(int argc, char **argv) {
 // ICF-NOT: [[SAME]] T twin
 
 // BUILDID: Build ID:
+
+// LTOSYM: T used
+// LTOSYM: t used.melf.debug
 
 // ld -r keeps every body and record in its own section.
 // RELOC-DAG: .melf.text.default.used
