@@ -13,6 +13,8 @@
 #include "llvm/IR/Module.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/xxhash.h"
 #include "llvm/Transforms/Instrumentation/AddressSanitizer.h"
 #include "llvm/Transforms/Utils/Cloning.h"
 #include "llvm/Transforms/Utils/ModuleUtils.h"
@@ -43,7 +45,12 @@ private:
   bool checkMarked(Function &F);
   void applyVariant(Function &Clone, const VariantDef &V);
   void shieldDefault(Function &F);
-  void emitGroup(Function &F, ArrayRef<std::pair<Function *, const VariantDef *>>);
+  void emitGroup(Function &F, ArrayRef<std::pair<Function *, const VariantDef *>>,
+                 bool WholeFile = false);
+  bool runAsVariant();
+  void markWholeFile();
+  std::string staticKey(StringRef Name) const;
+  void emitDataRecord(ArrayRef<std::pair<GlobalVariable *, uint64_t>> Vars);
   void placeViewLocal(GlobalVariable &GV);
   void foldCompiledVariant();
   Constant *variantNameString(StringRef Name);
@@ -56,6 +63,7 @@ private:
   DenseMap<Function *, const VariantDef *> CloneVariant;
   StringMap<Constant *> NameStrings;
   SmallVector<GlobalValue *, 32> Used;
+  VariantDef AsVariant; // -fplugin-arg-melf-as-variant
   bool HadError = false;
 };
 
@@ -232,7 +240,8 @@ void Multiversioner::applyVariant(Function &Cl, const VariantDef &V) {
 }
 
 void Multiversioner::emitGroup(
-    Function &F, ArrayRef<std::pair<Function *, const VariantDef *>> Clones) {
+    Function &F, ArrayRef<std::pair<Function *, const VariantDef *>> Clones,
+    bool WholeFile) {
   Type *I16 = Type::getInt16Ty(Ctx), *I32 = Type::getInt32Ty(Ctx),
        *I64 = Type::getInt64Ty(Ctx), *Ptr = PointerType::getUnqual(Ctx);
   auto *NameTy = ArrayType::get(Type::getInt8Ty(Ctx), MELF_NAME_MAX);
@@ -267,6 +276,8 @@ void Multiversioner::emitGroup(
     else if (Cl->hasFnAttribute(Attribute::OptimizeForSize) &&
              (V->flags() & MELF_VF_SIZE))
       Flags |= MELF_VF_SIZE;
+    if (WholeFile)
+      Flags = V->flags() | MELF_VF_WHOLE_FILE;
     Ents.push_back(Entry(Cl, V->Name, V->ISA, V->Arch, Flags));
   }
   Constant *Init = ConstantStruct::get(GrpTy, {Hdr, ConstantArray::get(ArrTy, Ents)});
@@ -283,10 +294,14 @@ void Multiversioner::emitGroup(
                                 "__melf_group." + F.getName());
   GV->setSection(MELF_GROUP_SECTION);
   GV->setAlignment(Align(8));
-  GV->setComdat(F.getComdat());
-  // SHF_LINK_ORDER -> the default body: kept and dropped with it.
-  GV->setMetadata(LLVMContext::MD_associated,
-                  MDNode::get(Ctx, ValueAsMetadata::get(&F)));
+  if (!WholeFile) {
+    GV->setComdat(F.getComdat());
+    // SHF_LINK_ORDER -> the default body: kept and dropped with it. (A
+    // whole-file variant's default body is in another object: ld.melf ties
+    // the clone to it.)
+    GV->setMetadata(LLVMContext::MD_associated,
+                    MDNode::get(Ctx, ValueAsMetadata::get(&F)));
+  }
   // SHF_EXCLUDE: a linker that does not know MELF drops the record.
   GV->setMetadata(LLVMContext::MD_exclude, MDNode::get(Ctx, {}));
   Used.push_back(GV);
@@ -359,6 +374,10 @@ void Multiversioner::foldCompiledVariant() {
 
 bool Multiversioner::run() {
   collectAnnotations();
+  if (!C.asVariant().empty())
+    return runAsVariant();
+  if (C.wholeFile())
+    markWholeFile();
   for (Function &F : M) {
     if (F.isDeclaration())
       continue;
@@ -414,6 +433,202 @@ bool Multiversioner::run() {
     appendToCompilerUsed(M, Used);
   (void)HadError;
   return Changed;
+}
+
+// The name by which another object reaches a static function or variable of
+// this file: the same in the default build and in every variant build of the
+// file, as long as they are compiled from the same source file name.
+std::string Multiversioner::staticKey(StringRef Name) const {
+  std::string Id;
+  raw_string_ostream(Id) << format_hex_no_prefix(
+      xxh3_64bits(M.getSourceFileName()), 16);
+  return (MELF_STATIC_PREFIX + Id + "." + Name).str();
+}
+
+static bool isWholeFileCandidate(const Function &F) {
+  return !F.isDeclaration() && !F.isIntrinsic() && !F.hasSection() &&
+         !F.hasFnAttribute(Attribute::Naked) &&
+         !F.hasFnAttribute(Attribute::AlwaysInline) &&
+         (F.hasExternalLinkage() || F.hasLocalLinkage());
+}
+
+// The default build of a file that has whole-file variants: every function
+// it defines (or the listed ones) is multivariant, so a variant object can
+// add its body to the slot; statics get a hidden alias the variant objects
+// refer to. Inline (ODR) functions are not: each object keeps its own copy.
+void Multiversioner::markWholeFile() {
+  for (Function &F : M) {
+    if (!isWholeFileCandidate(F) || F.getName().starts_with(MELF_STATIC_PREFIX))
+      continue;
+    if (!C.functionGlobs().empty() && !C.matchesFunctionList(F.getName()))
+      continue;
+    Marks[&F]; // no clones of its own; a variant object brings them
+  }
+  SmallVector<GlobalValue *, 16> Statics;
+  for (auto &[F, Mk] : Marks)
+    if (F->hasLocalLinkage())
+      Statics.push_back(F);
+  for (GlobalVariable &GV : M.globals())
+    if (GV.hasInternalLinkage() && !GV.isConstant() && !GV.isDeclaration() &&
+        !GV.getName().starts_with("llvm.") && !GV.getName().starts_with("__melf"))
+      Statics.push_back(&GV);
+  for (GlobalValue *GV : Statics) {
+    auto *A = GlobalAlias::create(GV->getValueType(), GV->getAddressSpace(),
+                                  GlobalValue::ExternalLinkage,
+                                  staticKey(GV->getName()), GV, &M);
+    A->setVisibility(GlobalValue::HiddenVisibility);
+  }
+}
+
+// This file compiled again as variant V (any compiler flags): its function
+// definitions become V's bodies of the same-named functions of the default
+// build, its variables refer to the default build's storage, and calls go
+// through the default symbols (the slots). ODR (inline) functions become
+// private copies; unlisted functions become declarations.
+bool Multiversioner::runAsVariant() {
+  Marks.clear();
+  const DataLayout &DL = M.getDataLayout();
+  AsVariant.Name = C.asVariant();
+  AsVariant.Description = "whole-file variant";
+  for (Function &F : M) {
+    if (F.isDeclaration())
+      continue;
+    if (F.hasFnAttribute(Attribute::SanitizeAddress))
+      AsVariant.Asan = true;
+    if (AsVariant.CPU.empty() && F.hasFnAttribute("target-cpu")) {
+      AsVariant.CPU = F.getFnAttribute("target-cpu").getValueAsString().str();
+      SmallVector<StringRef, 16> Feats;
+      F.getFnAttribute("target-features").getValueAsString().split(Feats, ',',
+                                                                   -1, false);
+      for (StringRef Ft : Feats)
+        AsVariant.Features.push_back(Ft.str());
+    }
+  }
+  if (Triple(M.getTargetTriple()).getArch() == Triple::x86_64 &&
+      !AsVariant.CPU.empty()) {
+    Expected<uint64_t> Bits =
+        VariantConfig::x86FeatureBits(AsVariant.CPU, AsVariant.Features);
+    if (Bits) {
+      AsVariant.ISA = *Bits;
+      AsVariant.Arch = MELF_ARCH_X86_64;
+    } else {
+      consumeError(Bits.takeError());
+    }
+  }
+  AsVariant.CPU.clear(); // already applied by the compile itself
+  AsVariant.Features.clear();
+
+  SmallVector<Function *, 32> Funcs;
+  for (Function &F : M)
+    if (!F.isDeclaration() && !F.isIntrinsic())
+      Funcs.push_back(&F);
+  for (Function *F : Funcs) {
+    if (!F->hasExternalLinkage() && !F->hasLocalLinkage()) {
+      // inline/template (ODR) and weak functions: this variant's own copy.
+      F->setLinkage(GlobalValue::InternalLinkage);
+      F->setVisibility(GlobalValue::DefaultVisibility);
+      F->setComdat(nullptr);
+      continue;
+    }
+    if (!isWholeFileCandidate(*F)) {
+      error(F, "function '" + F->getName() +
+                   "' cannot be a whole-file variant body (naked, "
+                   "always_inline or in an explicit section)");
+      continue;
+    }
+    std::string Name = F->getName().str();
+    bool Listed =
+        C.functionGlobs().empty() || C.matchesFunctionList(F->getName());
+    std::string Key = F->hasLocalLinkage() ? staticKey(Name) : Name;
+    Function *D = Function::Create(F->getFunctionType(),
+                                   GlobalValue::ExternalLinkage, "", M);
+    D->setCallingConv(F->getCallingConv());
+    D->setAttributes(F->getAttributes());
+    if (F->hasLocalLinkage())
+      D->setVisibility(GlobalValue::HiddenVisibility);
+    F->replaceAllUsesWith(D);
+    if (!Listed) {
+      F->eraseFromParent();
+      D->setName(Key);
+      continue;
+    }
+    F->setName(Name + MELF_CLONE_INFIX + AsVariant.Name);
+    D->setName(Key);
+    F->setLinkage(GlobalValue::InternalLinkage);
+    F->setVisibility(GlobalValue::DefaultVisibility);
+    F->setDSOLocal(true);
+    F->removeFnAttr(Attribute::InlineHint);
+    F->addFnAttr(Attribute::NoInline);
+    F->setSection((MELF_TEXT_PREFIX + AsVariant.Name + "." + Name));
+    CloneVariant[F] = &AsVariant;
+    Used.push_back(F);
+    std::pair<Function *, const VariantDef *> Clone{F, &AsVariant};
+    emitGroup(*D, Clone, /*WholeFile=*/true);
+  }
+
+  // Variables live in the default build; this object only refers to them.
+  // Constants local to this file (strings, tables) stay: nothing shares them.
+  SmallVector<std::pair<GlobalVariable *, uint64_t>, 16> Vars;
+  SmallVector<GlobalVariable *, 16> Globals;
+  // Compiler-made data (private: sanitizer and profile records, literals)
+  // belongs to this variant's code and stays.
+  for (GlobalVariable &GV : M.globals())
+    if (!GV.isDeclaration() && GV.hasName() && !GV.hasPrivateLinkage() &&
+        !GV.getName().starts_with("llvm.") &&
+        !GV.getName().starts_with("__melf") &&
+        !(GV.hasLocalLinkage() && GV.isConstant()))
+      Globals.push_back(&GV);
+  for (GlobalVariable *GV : Globals) {
+    std::string Name = GV->getName().str();
+    std::string Key = GV->hasLocalLinkage() ? staticKey(Name) : Name;
+    uint64_t Size = DL.getTypeAllocSize(GV->getValueType());
+    auto *D = new GlobalVariable(M, GV->getValueType(), GV->isConstant(),
+                                 GlobalValue::ExternalLinkage, nullptr, "",
+                                 nullptr, GV->getThreadLocalMode(),
+                                 GV->getAddressSpace());
+    D->setAlignment(GV->getAlign());
+    if (GV->hasLocalLinkage())
+      D->setVisibility(GlobalValue::HiddenVisibility);
+    GV->replaceAllUsesWith(D);
+    GV->eraseFromParent();
+    D->setName(Key);
+    Vars.push_back({D, Size});
+  }
+  emitDataRecord(Vars);
+  if (M.getFunction(MELF_COMPILED_VARIANT_FN))
+    foldCompiledVariant();
+  if (!Used.empty())
+    appendToCompilerUsed(M, Used);
+  return true;
+}
+
+void Multiversioner::emitDataRecord(
+    ArrayRef<std::pair<GlobalVariable *, uint64_t>> Vars) {
+  if (Vars.empty())
+    return;
+  Type *I16 = Type::getInt16Ty(Ctx), *I32 = Type::getInt32Ty(Ctx),
+       *I64 = Type::getInt64Ty(Ctx), *Ptr = PointerType::getUnqual(Ctx);
+  auto *HdrTy = StructType::get(Ctx, {I32, I16, I16, I32, I32});
+  auto *EntTy = StructType::get(Ctx, {Ptr, I64});
+  auto *ArrTy = ArrayType::get(EntTy, Vars.size());
+  auto *RecTy = StructType::get(Ctx, {HdrTy, ArrTy});
+  Constant *Hdr = ConstantStruct::get(
+      HdrTy, {ConstantInt::get(I32, MELF_DATA_MAGIC),
+              ConstantInt::get(I16, MELF_OBJ_VERSION),
+              ConstantInt::get(I16, sizeof(melf_group_header)),
+              ConstantInt::get(I32, Vars.size()),
+              ConstantInt::get(I32, sizeof(melf_data_entry))});
+  SmallVector<Constant *, 16> Ents;
+  for (auto [GV, Size] : Vars)
+    Ents.push_back(ConstantStruct::get(EntTy, {GV, ConstantInt::get(I64, Size)}));
+  auto *Rec = new GlobalVariable(
+      M, RecTy, true, GlobalValue::PrivateLinkage,
+      ConstantStruct::get(RecTy, {Hdr, ConstantArray::get(ArrTy, Ents)}),
+      "__melf_data");
+  Rec->setSection(MELF_DATA_SECTION);
+  Rec->setAlignment(Align(8));
+  Rec->setMetadata(LLVMContext::MD_exclude, MDNode::get(Ctx, {}));
+  Used.push_back(Rec);
 }
 
 PreservedAnalyses MultivariantPass::run(Module &M, ModuleAnalysisManager &) {

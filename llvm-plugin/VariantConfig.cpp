@@ -267,8 +267,22 @@ Error VariantConfig::parseArgument(StringRef Arg) {
   }
   if (Key == "define")
     return define(Value);
+  if (Key == "as-variant") {
+    if (std::string Msg = checkVariantName(Value); !Msg.empty())
+      return err(Msg);
+    if (Value == MELF_DEFAULT_VARIANT)
+      return err("'as-variant=default' is the ordinary build; use "
+                 "'whole-file' for it");
+    AsVariant = Value.str();
+    return Error::success();
+  }
+  if (Arg == "whole-file") {
+    WholeFile = true;
+    return Error::success();
+  }
   return err("unknown argument '" + Arg +
-             "' (expected variants=, functions=, variants-file=, define=)");
+             "' (expected variants=, functions=, variants-file=, define=, "
+             "as-variant=, whole-file)");
 }
 
 Error VariantConfig::loadFile(StringRef Path) {

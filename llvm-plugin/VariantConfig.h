@@ -47,9 +47,14 @@ public:
   /// Variants a bare `variant` attribute and the function list mean.
   const std::vector<std::string> &configured() const { return Configured; }
   const std::vector<std::string> &functionGlobs() const { return Globs; }
+  /// Whole-file variants: compile this TU as variant AsVariant (non-empty),
+  /// or, with WholeFile, as the default build of a file that has them.
+  const std::string &asVariant() const { return AsVariant; }
+  bool wholeFile() const { return WholeFile; }
 
   /// One plugin argument: `variants=a,b`, `functions=f,g*`,
-  /// `variants-file=PATH` or `define=NAME:key=value:...`.
+  /// `variants-file=PATH`, `define=NAME:key=value:...`, `as-variant=V` or
+  /// `whole-file`.
   llvm::Error parseArgument(llvm::StringRef Arg);
   llvm::Error setConfigured(llvm::StringRef CommaList);
   llvm::Error addFunctions(llvm::StringRef CommaList);
@@ -76,6 +81,8 @@ private:
   std::vector<VariantDef> Defs;
   std::vector<std::string> Configured;
   std::vector<std::string> Globs;
+  std::string AsVariant;
+  bool WholeFile = false;
 };
 
 } // namespace melf

@@ -175,6 +175,34 @@ struct melf_group_entry {
   uint64_t reserved;      /* zero                                      */
 };
 
+/* ---- Whole-file variant objects --------------------------------------- */
+/*
+ * A translation unit compiled "as variant V" (-fplugin-arg-melf-as-variant=V)
+ * contributes clones of functions defined in the default build of the same
+ * file. Its .melf.group records have the ordinary layout with entry 0
+ * referring (by an undefined-symbol relocation) to the default body and the
+ * other entries carrying MELF_VF_WHOLE_FILE. A static function or variable
+ * of the default build is reached through a hidden global alias the default
+ * build emits: MELF_STATIC_PREFIX "<file id>." "<name>", where the file id
+ * is 16 hex digits of a hash of the source file name.
+ */
+#define MELF_STATIC_PREFIX "__melf.static."
+
+/*
+ * Data a variant object uses from the default build: section .melf.data,
+ * SHF_EXCLUDE, records back to back: a melf_group_header (magic
+ * MELF_DATA_MAGIC, entry_size 16) followed by entries of the size the
+ * variant object assumed for each variable; the linker checks them against
+ * the default definitions' st_size.
+ */
+#define MELF_DATA_SECTION ".melf.data"
+#define MELF_DATA_MAGIC 0x4446454du /* "MEFD" read as little-endian u32 */
+
+struct melf_data_entry {
+  uint64_t addr; /* R_*_64 relocation -> the default build's variable */
+  uint64_t size; /* bytes the variant object assumes                 */
+};
+
 /* ---- Program headers --------------------------------------------------- */
 /* In PT_LOOS..PT_HIOS, clear of GNU (0x6474e55x), PaX (0x65041580),
  * OpenBSD (0x65a3dbe6..0x65a41be7) and Sun (0x6ffffffa..0x6fffffff).
