@@ -50,6 +50,7 @@ private:
   bool runAsVariant();
   void markWholeFile();
   std::string staticKey(StringRef Name) const;
+  std::string variantKey(StringRef V) const;
   void emitDataRecord(ArrayRef<std::pair<GlobalVariable *, uint64_t>> Vars);
   void placeViewLocal(GlobalVariable &GV);
   void foldCompiledVariant();
@@ -478,6 +479,27 @@ void Multiversioner::markWholeFile() {
                                   staticKey(GV->getName()), GV, &M);
     A->setVisibility(GlobalValue::HiddenVisibility);
   }
+  // `whole-file=V,...`: require the variant objects, so that a link pulls
+  // them out of an archive together with this object (and fails, naming the
+  // variant, when one is missing).
+  SmallVector<Constant *, 4> Reqs;
+  for (const std::string &V : C.wholeFileVariants())
+    Reqs.push_back(M.getOrInsertGlobal(variantKey(V),
+                                       Type::getInt8Ty(Ctx)));
+  if (!Reqs.empty()) {
+    auto *Ty = ArrayType::get(PointerType::getUnqual(Ctx), Reqs.size());
+    auto *GV = new GlobalVariable(M, Ty, true, GlobalValue::PrivateLinkage,
+                                  ConstantArray::get(Ty, Reqs),
+                                  "__melf_requires");
+    GV->setSection(MELF_SECTION_PREFIX "requires");
+    GV->setMetadata(LLVMContext::MD_exclude, MDNode::get(Ctx, {}));
+    Used.push_back(GV);
+  }
+}
+
+// The symbol a variant object of this file defines for variant V.
+std::string Multiversioner::variantKey(StringRef V) const {
+  return staticKey(("variant." + V).str());
 }
 
 // This file compiled again as variant V (any compiler flags): its function
@@ -595,6 +617,12 @@ bool Multiversioner::runAsVariant() {
     Vars.push_back({D, Size});
   }
   emitDataRecord(Vars);
+  // Satisfies the default build's `whole-file=...,V` requirement.
+  auto *Key = new GlobalVariable(M, Type::getInt8Ty(Ctx), true,
+                                 GlobalValue::ExternalLinkage,
+                                 ConstantInt::get(Type::getInt8Ty(Ctx), 0),
+                                 variantKey(AsVariant.Name));
+  Key->setVisibility(GlobalValue::HiddenVisibility);
   if (M.getFunction(MELF_COMPILED_VARIANT_FN))
     foldCompiledVariant();
   if (!Used.empty())

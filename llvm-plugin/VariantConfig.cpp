@@ -276,13 +276,18 @@ Error VariantConfig::parseArgument(StringRef Arg) {
     AsVariant = Value.str();
     return Error::success();
   }
-  if (Arg == "whole-file") {
+  if (Key == "whole-file") {
     WholeFile = true;
+    for (StringRef V : splitList(Value)) {
+      if (std::string Msg = checkVariantName(V); !Msg.empty())
+        return err(Msg);
+      WholeFileVariants.push_back(V.str());
+    }
     return Error::success();
   }
   return err("unknown argument '" + Arg +
              "' (expected variants=, functions=, variants-file=, define=, "
-             "as-variant=, whole-file)");
+             "as-variant=, whole-file[=V,...])");
 }
 
 Error VariantConfig::loadFile(StringRef Path) {

@@ -51,6 +51,10 @@ public:
   /// or, with WholeFile, as the default build of a file that has them.
   const std::string &asVariant() const { return AsVariant; }
   bool wholeFile() const { return WholeFile; }
+  /// `whole-file=a,b`: the whole-file variants the link will contain.
+  const std::vector<std::string> &wholeFileVariants() const {
+    return WholeFileVariants;
+  }
 
   /// One plugin argument: `variants=a,b`, `functions=f,g*`,
   /// `variants-file=PATH`, `define=NAME:key=value:...`, `as-variant=V` or
@@ -83,6 +87,7 @@ private:
   std::vector<std::string> Globs;
   std::string AsVariant;
   bool WholeFile = false;
+  std::vector<std::string> WholeFileVariants;
 };
 
 } // namespace melf

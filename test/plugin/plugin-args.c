@@ -19,7 +19,7 @@
 int f(void) { return 0; }
 
 // UNKNOWN: error: MELF: -fplugin-arg-melf-variants=x86-64-v9: unknown variant 'x86-64-v9'
-// BADARG: error: MELF: -fplugin-arg-melf-colour=blue: unknown argument 'colour=blue' (expected variants=, functions=, variants-file=, define=, as-variant=, whole-file)
+// BADARG: error: MELF: -fplugin-arg-melf-colour=blue: unknown argument 'colour=blue' (expected variants=, functions=, variants-file=, define=, as-variant=, whole-file[=V,...])
 // EMPTY: error: MELF: -fplugin-arg-melf-variants=: 'variants=' needs at least one variant name
 // NOVARIANTS: error: MELF: a function list is given but no variants are configured
 // MISSING: error: MELF: -fplugin-arg-melf-variants-file={{.*}}missing.variants: cannot read variants file '{{.*}}missing.variants': No such file or directory

@@ -1,0 +1,59 @@
+# MELF.cmake: build MELF executables with CMake.
+#
+#   set(MELF_CONFIG /path/to/melf-config)        # or have it on PATH
+#   include(/path/to/melf/cmake/MELF.cmake)
+#   add_executable(app main.c lib.c)
+#   melf_target(app)                              # plugin, ld.melf, libmelf
+#   melf_whole_file_variant(app VARIANT trace SOURCES lib.c OPTIONS -DMELF_TRACE)
+#   melf_whole_file_variant(app VARIANT ubsan SOURCES lib.c
+#                           OPTIONS -fsanitize=undefined LINK_OPTIONS -fsanitize=undefined)
+#
+# The compiler must be clang-19 (the plugin is a Clang plugin).
+
+if(NOT MELF_CONFIG)
+  find_program(MELF_CONFIG melf-config REQUIRED)
+endif()
+
+function(_melf_flags out option)
+  execute_process(COMMAND ${MELF_CONFIG} ${option}
+    OUTPUT_VARIABLE flags OUTPUT_STRIP_TRAILING_WHITESPACE
+    RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "MELF: '${MELF_CONFIG} ${option}' failed")
+  endif()
+  separate_arguments(flags UNIX_COMMAND "${flags}")
+  set(${out} ${flags} PARENT_SCOPE)
+endfunction()
+
+# Compile `target`'s sources with the MELF plugin and link it with ld.melf.
+function(melf_target target)
+  _melf_flags(cflags --cflags)
+  _melf_flags(ldflags --ldflags)
+  target_compile_options(${target} PRIVATE ${cflags})
+  target_link_options(${target} PRIVATE ${ldflags})
+endfunction()
+
+# Compile SOURCES of `target` once more as whole-file variant VARIANT with
+# OPTIONS, and link the result into `target`. The default compile of those
+# sources gets -fplugin-arg-melf-whole-file.
+function(melf_whole_file_variant target)
+  cmake_parse_arguments(ARG "" "VARIANT" "SOURCES;OPTIONS;LINK_OPTIONS" ${ARGN})
+  if(NOT ARG_VARIANT OR NOT ARG_SOURCES)
+    message(FATAL_ERROR "melf_whole_file_variant(${target}): VARIANT and SOURCES are required")
+  endif()
+  _melf_flags(cflags --cflags)
+  set_property(SOURCE ${ARG_SOURCES} TARGET_DIRECTORY ${target}
+    APPEND PROPERTY COMPILE_OPTIONS -fplugin-arg-melf-whole-file=${ARG_VARIANT})
+  set(lib ${target}.melf.${ARG_VARIANT})
+  add_library(${lib} OBJECT ${ARG_SOURCES})
+  get_target_property(incs ${target} INCLUDE_DIRECTORIES)
+  if(incs)
+    target_include_directories(${lib} PRIVATE ${incs})
+  endif()
+  target_compile_options(${lib} PRIVATE ${cflags}
+    -fplugin-arg-melf-as-variant=${ARG_VARIANT} ${ARG_OPTIONS})
+  target_sources(${target} PRIVATE $<TARGET_OBJECTS:${lib}>)
+  if(ARG_LINK_OPTIONS)
+    target_link_options(${target} PRIVATE ${ARG_LINK_OPTIONS})
+  endif()
+endfunction()
