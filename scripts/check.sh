@@ -54,6 +54,9 @@ stage lld-upstream 900 "$RESULTS/lld-upstream.xml" \
 # melf-objdump's libFuzzer target, 60 s on freshly generated MELF binaries.
 stage fuzz 180 "$RESULTS/fuzz.xml" \
   bash "$ROOT/test/fuzz/run-objdump-fuzzer.sh" "$BUILD" 60 "$RESULTS/fuzz.xml"
+# libmelf's metadata parser under libFuzzer (ASan+UBSan), 30 s.
+stage runtime-fuzz 120 "$RESULTS/runtime-fuzz.xml" \
+  bash "$ROOT/runtime/fuzz/run-meta-fuzzer.sh" "$BUILD" 30 "$RESULTS/runtime-fuzz.xml"
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

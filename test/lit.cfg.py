@@ -32,11 +32,16 @@ config.substitutions.append(
     ("%opt_melf", "opt -load-pass-plugin=%s" % config.melf_pass_plugin))
 config.substitutions.append(("%melf_abi_include", config.melf_abi_include))
 # Link with ld.melf from the build tree (what `melf-config --ldflags` says).
+# ... and libmelf (build/lib/libmelf.a), as `melf-config --ldflags` says.
 config.substitutions.append(
-    ("%melf_ldflags", "-fuse-ld=melf -B%s" % os.path.join(config.melf_obj_root, "bin")))
+    ("%melf_ldflags", "-fuse-ld=melf -B%s -L%s -lmelf"
+     % (os.path.join(config.melf_obj_root, "bin"),
+        os.path.join(config.melf_obj_root, "lib"))))
 config.substitutions.append(("%ld_melf", os.path.join(config.melf_obj_root, "bin", "ld.melf")))
 config.substitutions.append(("%plugin", plugin))
 config.substitutions.append(("%python", sys.executable))
+config.substitutions.append(("%melf_config", os.path.join(config.melf_obj_root, "bin", "melf-config")))
+config.substitutions.append(("%melf_src_root", config.melf_src_root))
 
 # melf-objdump (test/objdump): the MELF fixture generator, the corruption
 # helper, an exact exit-status wrapper and the sanitized tool. Sanitizer
@@ -52,6 +57,32 @@ config.substitutions.append(
     ("%objdump_asan", "env ASAN_OPTIONS=exitcode=99 "
      "UBSAN_OPTIONS=exitcode=99:print_stacktrace=1 melf-objdump-asan"))
 melf_bin = os.path.join(config.melf_obj_root, "bin")
-config.substitutions.append(("%melf_ldflags", "-fuse-ld=melf -B" + melf_bin))
+config.substitutions.append(
+    ("%melf_ldflags", "-fuse-ld=melf -B%s -L%s -lmelf"
+     % (melf_bin, os.path.join(config.melf_obj_root, "lib"))))
 if os.path.exists(os.path.join(melf_bin, "ld.melf")):
     config.available_features.add("ld-melf")
+
+# libmelf (test/runtime). MELF_CHECK must not leak in from the caller either.
+config.environment.pop("MELF_CHECK", None)
+config.substitutions.append(
+    ("%melf_shared_libdir", os.path.join(config.melf_obj_root, "lib", "shared")))
+config.substitutions.append(
+    ("%melf_runtime_inputs", os.path.join(config.test_source_root, "runtime", "Inputs")))
+# The CPU runs x86-64-v3 code (AVX2, FMA, BMI2, MOVBE): tests of that
+# variant's code need it and are UNSUPPORTED elsewhere.
+try:
+    with open("/proc/cpuinfo") as f:
+        cpu_flags = next((l.split(":", 1)[1].split() for l in f
+                          if l.startswith("flags")), [])
+except OSError:
+    cpu_flags = []
+if all(x in cpu_flags for x in ["avx2", "fma", "bmi2", "movbe"]):
+    config.available_features.add("x86-64-v3")
+if "avx512f" in cpu_flags:
+    config.available_features.add("avx512f")
+# libmelf built with ASan / TSan (build/lib/libmelf-asan.a, -tsan.a).
+for san in ["asan", "tsan"]:
+    config.substitutions.append(
+        ("%%%s_melf_ldflags" % san, "-fuse-ld=melf -B%s -L%s -lmelf-%s"
+         % (melf_bin, os.path.join(config.melf_obj_root, "lib"), san)))

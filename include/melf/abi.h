@@ -55,6 +55,11 @@ extern "C" {
 /* At most this many variants (including default) per link. */
 #define MELF_MAX_VARIANTS 64
 
+/* Defined by libmelf; ld.melf adds an undefined reference to it when the
+ * link has MELF input, so that `-lmelf` pulls the runtime (its start-up
+ * constructor) into programs that never call the API. */
+#define MELF_RUNTIME_SYMBOL "__melf_runtime"
+
 /* Function the pass folds to the name of the variant a body was compiled as
  * (declared in runtime/include/melf.h). */
 #define MELF_COMPILED_VARIANT_FN "melf_compiled_variant"

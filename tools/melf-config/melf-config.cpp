@@ -23,7 +23,7 @@ static const char Usage[] =
     "\n"
     "OPTIONS:\n"
     "  --cflags        compile flags: load the MELF plugin, find melf.h\n"
-    "  --ldflags       link flags for a MELF executable (ld.melf)\n"
+    "  --ldflags       link flags for a MELF executable (ld.melf, libmelf)\n"
     "  --plugin        path of the Clang plugin (for -fplugin=)\n"
     "  --pass-plugin   path of the pass plugin (for opt -load-pass-plugin=)\n"
     "  --variants      the built-in variants, one per line\n"
@@ -44,11 +44,16 @@ int main(int argc, char **argv) {
   SmallString<256> LibDir(Prefix);
   sys::path::append(LibDir, "lib");
   SmallString<256> Inc(MELF_SOURCE_DIR "/runtime/include");
+  // libmelf.a: build/lib (the shared one is in build/lib/shared, so that
+  // -lmelf links the archive); installed: PREFIX/<libdir>.
+  SmallString<256> RtLib(LibDir);
   SmallString<256> Probe(LibDir);
   sys::path::append(Probe, "MELFPlugin.so");
   if (!sys::fs::exists(Probe)) { // installed layout
     LibDir = Prefix;
     sys::path::append(LibDir, MELF_INSTALL_LIBDIR, "melf");
+    RtLib = Prefix;
+    sys::path::append(RtLib, MELF_INSTALL_LIBDIR);
     Inc = Prefix;
     sys::path::append(Inc, MELF_INSTALL_INCLUDEDIR);
   }
@@ -65,8 +70,9 @@ int main(int argc, char **argv) {
     if (A == "--cflags") {
       Out("-fplugin=" + Plugin + " -I" + Inc);
     } else if (A == "--ldflags") {
-      // clang -fuse-ld=melf finds ld.melf in the -B directory.
-      Out("-fuse-ld=melf -B" + Bin);
+      // clang -fuse-ld=melf finds ld.melf in the -B directory; -lmelf is
+      // the runtime (libmelf).
+      Out("-fuse-ld=melf -B" + Bin + " -L" + RtLib + " -lmelf");
     } else if (A == "--plugin") {
       Out(Plugin);
     } else if (A == "--pass-plugin") {

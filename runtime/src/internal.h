@@ -1,0 +1,72 @@
+/*
+ * internal.h - libmelf internals shared by its source files.
+ */
+#ifndef MELF_INTERNAL_H
+#define MELF_INTERNAL_H
+
+#include <melf/abi.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define MELF_HIDDEN __attribute__((visibility("hidden")))
+
+/* ---- Metadata parser (meta.c): pure, no system calls, fuzzable ---------- */
+
+/* One program header, as the parser needs it (link-time values). */
+struct melf_ph {
+  uint32_t type, flags;
+  uint64_t offset, vaddr, filesz, memsz;
+};
+
+struct melf_variant_rt {
+  char name[MELF_NAME_MAX];
+  uint64_t isa;
+  uint32_t arch, flags;
+  uint64_t text_off; /* file offset of the variant's text part */
+  uint64_t rodata_off;
+};
+
+/* What the runtime keeps from a validated .melf.meta (link-time addresses). */
+struct melf_layout {
+  uint32_t arch, page_size, nvariants, nslots;
+  uint64_t text_vaddr, text_size;
+  uint64_t rodata_vaddr, rodata_size;
+  uint64_t vldata_vaddr, vldata_size;
+  struct melf_variant_rt v[MELF_MAX_VARIANTS];
+};
+
+/*
+ * Validates `size` bytes of .melf.meta at `meta` (any alignment) against the
+ * program headers `ph[0..phnum)`; `meta_vaddr` is the link-time address of
+ * the metadata, `sys_page` the run-time page size (0: only check against the
+ * metadata's page size), `file_size` the size of the executable file (0:
+ * unknown, not checked). Fills `out` and returns 0, or returns
+ * MELF_ECORRUPT with a one-line reason in `why` (no "melf: " prefix).
+ */
+MELF_HIDDEN int melf_meta_parse(const void *meta, uint64_t size,
+                                uint64_t meta_vaddr, const struct melf_ph *ph,
+                                int phnum, uint32_t expect_arch,
+                                uint64_t sys_page, uint64_t file_size,
+                                struct melf_layout *out, char *why,
+                                size_t whylen);
+
+/* ---- CPU features (cpu.c) ----------------------------------------------- */
+
+/* ISA feature bits (enum melf_x86_feature) of this CPU, usable by the OS
+ * (XSAVE state enabled); 0 on other architectures. */
+MELF_HIDDEN uint64_t melf_cpu_features(void);
+
+/* ---- Small helpers (util.c): async-signal-safe ------------------------- */
+
+/* Appends to buf (always NUL-terminated); returns the new length. */
+MELF_HIDDEN size_t melf_fmt_str(char *buf, size_t cap, size_t len,
+                                const char *s);
+MELF_HIDDEN size_t melf_fmt_num(char *buf, size_t cap, size_t len,
+                                uint64_t v, int hex);
+/* printf-like subset: %s %d %u %x %lx %llu %llx %lu %ld %zu %c %p. */
+MELF_HIDDEN size_t melf_vfmt(char *buf, size_t cap, const char *fmt,
+                             __builtin_va_list ap);
+MELF_HIDDEN size_t melf_fmt(char *buf, size_t cap, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#endif
