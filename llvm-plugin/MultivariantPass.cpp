@@ -28,6 +28,16 @@ static_assert(sizeof(melf_group_entry) == 64, "group entry layout");
 
 namespace {
 
+// Records are read by the linker byte for byte: a sanitizer must not pad
+// them with redzones (a -fsanitize=address compile would otherwise break
+// the concatenated records).
+void markRecord(GlobalVariable &GV) {
+  GlobalValue::SanitizerMetadata Meta;
+  Meta.NoAddress = true;
+  Meta.NoHWAddress = true;
+  GV.setSanitizerMetadata(Meta);
+}
+
 /// One multivariant function: its default body and the variants it gets.
 struct Mark {
   std::vector<const VariantDef *> Variants;
@@ -305,6 +315,7 @@ void Multiversioner::emitGroup(
   }
   // SHF_EXCLUDE: a linker that does not know MELF drops the record.
   GV->setMetadata(LLVMContext::MD_exclude, MDNode::get(Ctx, {}));
+  markRecord(*GV);
   Used.push_back(GV);
 }
 
@@ -493,6 +504,7 @@ void Multiversioner::markWholeFile() {
                                   "__melf_requires");
     GV->setSection(MELF_SECTION_PREFIX "requires");
     GV->setMetadata(LLVMContext::MD_exclude, MDNode::get(Ctx, {}));
+    markRecord(*GV);
     Used.push_back(GV);
   }
 }
@@ -656,6 +668,7 @@ void Multiversioner::emitDataRecord(
   Rec->setSection(MELF_DATA_SECTION);
   Rec->setAlignment(Align(8));
   Rec->setMetadata(LLVMContext::MD_exclude, MDNode::get(Ctx, {}));
+  markRecord(*Rec);
   Used.push_back(Rec);
 }
 
