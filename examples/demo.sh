@@ -1,35 +1,42 @@
 #!/usr/bin/env bash
-# The README's demo: compile an example with variants and show what the
-# compiler produced. (Linking with ld.melf and switching variants at run time
-# join as those components land.)
+# The README's demo: build an example with variants, show what is in the
+# binary, and run it in each variant (libmelf, process mode on this kernel).
 set -euo pipefail
 BUILD=${1:-build}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BIN="$ROOT/$BUILD/bin"
 OUT="$ROOT/$BUILD/demo"
 mkdir -p "$OUT"
-LLVM=/usr/lib/llvm-19/bin
+CLANG=/usr/lib/llvm-19/bin/clang
 CFLAGS=$("$BIN/melf-config" --cflags)
+LDFLAGS=$("$BIN/melf-config" --ldflags)
 
 echo "== MELF demo"
-echo "-- built-in variants ($BIN/melf-config --variants):"
+echo "-- built-in variants (melf-config --variants):"
 "$BIN/melf-config" --variants | sed 's/^/   /'
 echo
-echo "-- compiling examples/simd/dot.c with the MELF plugin:"
-echo "   clang-19 $CFLAGS -O2 -c dot.c"
-$LLVM/clang $CFLAGS -O2 -c "$ROOT/examples/simd/dot.c" -o "$OUT/dot.o"
+echo "-- build examples/simd/dot.c:"
+echo "   clang-19 \$(melf-config --cflags) -O2 -c dot.c"
+echo "   clang-19 \$(melf-config --ldflags) dot.o -o dot"
+$CLANG $CFLAGS -O2 -c "$ROOT/examples/simd/dot.c" -o "$OUT/dot.o"
+$CLANG $LDFLAGS "$OUT/dot.o" -o "$OUT/dot"
 echo
-echo "-- one section per function body and variant (llvm-readelf -S):"
-$LLVM/llvm-size -A "$OUT/dot.o" | awk '$1 ~ /^\.melf\./ {printf "   %-34s %6d bytes\n", $1, $2}'
+echo "-- what the binary holds (melf-objdump --variants --slots):"
+"$BIN/melf-objdump" --variants --slots "$OUT/dot" | sed 's/^/   /'
 echo
-echo "-- the x86-64-v3 clone uses AVX registers, the default body does not:"
-for sec in default x86-64-v3; do
-  n=$($LLVM/llvm-objdump -d -j ".melf.text.$sec.dot" "$OUT/dot.o" | grep -c ymm || true)
-  printf "   %-12s %s instructions using ymm registers\n" "$sec" "$n"
+echo "-- verify its MELF invariants (melf-objdump --verify):"
+"$BIN/melf-objdump" --verify "$OUT/dot" | sed 's/^/   /'
+echo
+echo "-- the x86-64-v3 image uses AVX registers, the default image does not:"
+for v in default x86-64-v3; do
+  n=$("$BIN/melf-objdump" -d --variant=$v --symbol=dot "$OUT/dot" | grep -c ymm || true)
+  printf "   %-10s %3s instructions using ymm registers in dot\n" "$v" "$n"
 done
 echo
-echo "-- linked with a stock linker, the program runs its default bodies:"
-$LLVM/clang -fuse-ld=lld -fsanitize=address "$OUT/dot.o" -o "$OUT/dot"
-"$OUT/dot" | sed 's/^/   /'
+echo "-- run it in each variant (MELF_VARIANT=...; one binary, same addresses):"
+for v in default x86-64-v2 x86-64-v3 x86-64-v4 debug auto; do
+  printf "   %-10s -> %s\n" "$v" "$(MELF_VARIANT=$v "$OUT/dot" 2>"$OUT/stderr")"
+  if [ -s "$OUT/stderr" ]; then sed 's/^/                 /' "$OUT/stderr"; fi
+done
 echo
 echo "demo finished"
