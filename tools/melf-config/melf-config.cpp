@@ -23,6 +23,12 @@ static const char Usage[] =
     "\n"
     "OPTIONS:\n"
     "  --cflags        compile flags: load the MELF plugin, find melf.h\n"
+    "  --whole-file-cflags[=V,...]\n"
+    "                  --cflags for the default build of a file that has\n"
+    "                  whole-file variants (V,...: the variants it requires)\n"
+    "  --variant-cflags=V\n"
+    "                  --cflags for compiling a file as whole-file variant V\n"
+    "                  (add the variant's own flags, e.g. -fsanitize=undefined)\n"
     "  --ldflags       link flags for a MELF executable (ld.melf, libmelf)\n"
     "  --plugin        path of the Clang plugin (for -fplugin=)\n"
     "  --pass-plugin   path of the pass plugin (for opt -load-pass-plugin=)\n"
@@ -69,6 +75,22 @@ int main(int argc, char **argv) {
     StringRef A = argv[I];
     if (A == "--cflags") {
       Out("-fplugin=" + Plugin + " -I" + Inc);
+    } else if (A.consume_front("--whole-file-cflags")) {
+      // The default build of a file that has whole-file variants.
+      if (!A.empty() && !A.consume_front("=")) {
+        errs() << "melf-config: error: expected --whole-file-cflags[=V,...]\n";
+        return 1;
+      }
+      Out("-fplugin=" + Plugin + " -I" + Inc + " -fplugin-arg-melf-whole-file" +
+          (A.empty() ? "" : "=") + A);
+    } else if (A.consume_front("--variant-cflags=")) {
+      // The same file compiled once more as whole-file variant A.
+      if (std::string Msg = melf::checkVariantName(A); !Msg.empty()) {
+        errs() << "melf-config: error: --variant-cflags: " << Msg << "\n";
+        return 1;
+      }
+      Out("-fplugin=" + Plugin + " -I" + Inc +
+          " -fplugin-arg-melf-as-variant=" + A);
     } else if (A == "--ldflags") {
       // clang -fuse-ld=melf finds ld.melf in the -B directory; -lmelf is
       // the runtime (libmelf).
