@@ -1,9 +1,7 @@
 #!/usr/bin/env bash
 # Runs melf-objdump's libFuzzer target for a bounded time on a seed corpus of
 # MELF binaries generated now (the fixture generator, and ld.melf links when
-# the linker is built). Writes JUnit XML with one test case: a crash, a
-# sanitizer report is a failure; without a fuzzer binary (compiler without
-# libFuzzer) the case is skipped.
+# the linker is built); scripts/run-fuzzer.sh runs it and writes JUnit XML.
 #
 #   test/fuzz/run-objdump-fuzzer.sh BUILD_DIR [SECONDS] [JUNIT_XML]
 set -u
@@ -15,23 +13,6 @@ FUZZER=$BUILD/bin/melf-objdump-fuzzer
 WORK=$BUILD/test/fuzz/objdump
 mkdir -p "$(dirname "$XML")"
 
-junit() { # STATUS(pass|fail|skip) SECONDS MESSAGE
-  {
-    echo '<?xml version="1.0" encoding="UTF-8"?>'
-    echo "<testsuites><testsuite name=\"fuzz\" tests=\"1\" failures=\"$([ "$1" = fail ] && echo 1 || echo 0)\">"
-    echo "<testcase classname=\"fuzz\" name=\"melf-objdump-fuzzer\" time=\"$2\">"
-    [ "$1" = fail ] && echo "<failure message=\"$3\"/>"
-    [ "$1" = skip ] && echo "<skipped message=\"$3\"/>"
-    echo '</testcase></testsuite></testsuites>'
-  } >"$XML"
-}
-
-if [ ! -x "$FUZZER" ]; then
-  # CMake builds it only where clang supports -fsanitize=fuzzer.
-  echo "run-objdump-fuzzer: $FUZZER not built (no libFuzzer); skipped"
-  junit skip 0 "fuzzer not built"
-  exit 0
-fi
 rm -rf "$WORK" && mkdir -p "$WORK/seeds" "$WORK/corpus" "$WORK/artifacts"
 GEN=$ROOT/test/objdump/Inputs/mkmelf.py
 python3 "$GEN" "$WORK/seeds/plain"
@@ -53,20 +34,4 @@ C
     clang-19 -fuse-ld=melf -B"$BUILD/bin" "$WORK/x.o" -o "$WORK/seeds/ld-melf" ||
     echo "run-objdump-fuzzer: could not link an ld.melf seed; continuing"
 fi
-echo "run-objdump-fuzzer: $(ls "$WORK/seeds" | wc -l) seeds, ${SECS}s"
-start=$SECONDS
-"$FUZZER" -max_total_time="$SECS" -timeout=10 -rss_limit_mb=2048 \
-  -max_len=65536 -print_final_stats=1 \
-  -artifact_prefix="$WORK/artifacts/" "$WORK/corpus" "$WORK/seeds" \
-  >"$WORK/fuzz.log" 2>&1
-rc=$?
-took=$((SECONDS - start))
-tail -n 15 "$WORK/fuzz.log"
-if [ "$rc" = 0 ]; then
-  junit pass "$took" ""
-  echo "run-objdump-fuzzer: no crash in ${took}s"
-else
-  junit fail "$took" "fuzzer exit status $rc, see $WORK/fuzz.log and $WORK/artifacts"
-  echo "run-objdump-fuzzer: FAILED (exit status $rc); artifacts in $WORK/artifacts"
-fi
-exit "$rc"
+exec bash "$ROOT/scripts/run-fuzzer.sh" run-objdump-fuzzer "$FUZZER" "$SECS" "$XML" "$WORK"

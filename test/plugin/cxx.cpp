@@ -36,7 +36,7 @@ int use(const float *f, const int *i, int n) {
 // CHECK-DAG: define internal {{.*}} @_ZN6Widget13inline_methodEi.melf.size({{.*}} comdat($_ZN6Widget13inline_methodEi)
 // CHECK-DAG: define internal {{.*}} @_Z9inline_fni.melf.debug({{.*}} comdat($_Z9inline_fni)
 // CHECK-DAG: define internal {{.*}} @"_ZZ3usePKfPKiiENK3$_0clEi.melf.debug"(
-// CHECK-DAG: @__melf_group._Z3sumIfET_PKS0_i = private constant {{.*}} section ".melf.group", comdat($_Z3sumIfET_PKS0_i), align 8, !associated
+// CHECK-DAG: @__melf_group._Z3sumIfET_PKS0_i = private constant {{.*}} section ".melf.group", no_sanitize_address, no_sanitize_hwaddress, comdat($_Z3sumIfET_PKS0_i), align 8, !associated
 // The call sites still call the default bodies (never inlined).
 // CHECK-DAG: call {{.*}} @_Z3sumIfET_PKS0_i(
 // CHECK-DAG: call {{.*}} @_Z9inline_fni(
