@@ -44,10 +44,10 @@
 #endif
 
 /* The mmview system call (address-space views), see docs/runtime.md. */
-#define MELF_SYS_MMVIEW 1000
-enum { MMVIEW_CREATE = 0, MMVIEW_DELETE = 1, MMVIEW_CURRENT = 2,
-       MMVIEW_MIGRATE = 3, MMVIEW_UNSHARE = 4, MMVIEW_SHARE = 5,
-       MMVIEW_SWITCH_BASE = 6 };
+#include <melf/mmview.h>
+#ifndef MELF_SYS_MMVIEW
+#define MELF_SYS_MMVIEW (-1) /* no number on this architecture: no views */
+#endif
 
 #define MAX_PHDRS 256
 #define MAX_THREADS 1024          /* threads a process-wide switch can stop */

@@ -1,0 +1,24 @@
+/*
+ * melf/mmview.h - the address-space views system call, as user space sees
+ * it. Compatible with the published mmview interface: one system call,
+ * mmview(op, ...), x86-64 number 1000. libmelf uses this header; the kernel
+ * patch series (kernel/patches) installs the same values as its uapi header.
+ */
+#ifndef MELF_MMVIEW_H
+#define MELF_MMVIEW_H
+
+#if defined(__x86_64__)
+#define MELF_SYS_MMVIEW 1000
+#endif
+
+enum melf_mmview_op {
+  MMVIEW_CREATE = 0,      /* () -> new view id (ids start at 1, never reused) */
+  MMVIEW_DELETE = 1,      /* (id): freed when its last thread leaves         */
+  MMVIEW_CURRENT = 2,     /* () -> the calling thread's view (base is 0)    */
+  MMVIEW_MIGRATE = 3,     /* (id) -> previous id; moves the calling thread   */
+  MMVIEW_UNSHARE = 4,     /* (addr, len): per-view copy-on-write range       */
+  MMVIEW_SHARE = 5,       /* (addr, len): shared again                       */
+  MMVIEW_SWITCH_BASE = 6  /* (): the current view becomes the base           */
+};
+
+#endif /* MELF_MMVIEW_H */
