@@ -4,7 +4,7 @@ BUILD ?= build
 JOBS ?= 2
 export CCACHE_DIR ?= /var/cache/melf/ccache
 
-.PHONY: all setup build demo check clean
+.PHONY: all setup build demo check check-kernel clean
 all: build
 
 setup:
@@ -23,6 +23,26 @@ demo: build
 
 check: build
 	@bash scripts/check.sh $(BUILD)
+
+# Optional heavy suite (not part of `make check` yet): builds a Linux 6.1
+# guest kernel, boots it in QEMU with the tests of kernel/tests/ and ends
+# with one line `N passed, N failed`. See docs/kernel.md.
+check-kernel:
+	@bash scripts/setup.sh --kernel
+	@mkdir -p $(BUILD)/test-results
+	@start=$$(date +%s); \
+	JOBS=$(JOBS) timeout --kill-after=10 3600 \
+	  bash kernel/harness/run-kernel-tests.sh $(BUILD) $(BUILD)/test-results/kernel.xml; \
+	rc=$$?; \
+	if counts=$$(python3 scripts/count-junit.py $(BUILD)/test-results/kernel.xml 2>/dev/null); then \
+	  set -- $$counts; p=$$1; f=$$2; \
+	else \
+	  echo "check-kernel: no results (exit status $$rc)"; p=0; f=1; \
+	fi; \
+	if [ $$rc -ne 0 ] && [ $$f -eq 0 ]; then f=1; fi; \
+	echo "check-kernel: $$(( $$(date +%s) - start ))s"; \
+	echo "$$p passed, $$f failed"; \
+	[ $$f -eq 0 ]
 
 clean:
 	rm -rf $(BUILD)

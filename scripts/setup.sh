@@ -19,11 +19,13 @@ done
 packages=(
   clang-19 llvm-19-dev libclang-19-dev lld-19 liblld-19-dev llvm-19-tools
   libclang-rt-19-dev libelf-dev ninja-build ccache cmake python3 make
-  libgtest-dev dpkg-dev xz-utils
+  libgtest-dev dpkg-dev xz-utils gcc binutils
 )
 if [ "$want_kernel" = 1 ]; then
-  packages+=(linux-source-6.1 qemu-system-x86 bc bison flex libssl-dev cpio
-             busybox-static)
+  # The guest kernel is built with gcc; objtool needs libelf-dev (also in
+  # the base list). Guest tests are linked statically (libc6-dev, via gcc).
+  packages+=(linux-source-6.1 qemu-system-x86 gcc bc bison flex libssl-dev
+             libelf-dev cpio busybox-static)
 fi
 
 missing=()

@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""Turns the guest's serial log into JUnit XML (kernel/harness/run-qemu.sh).
+
+    junit-from-log.py SERIAL_LOG QEMU_STATUS SECONDS JUNIT_XML
+
+One testcase per PASS/FAIL line between the markers. Whatever ends the run
+early (no END marker, a kernel panic or oops, a timeout, an unexpected QEMU
+exit status) adds a failed testcase "guest-run" saying why, so a broken boot
+can never look green. Exits 1 when anything failed.
+"""
+import re
+import sys
+import xml.etree.ElementTree as ET
+
+log_path, status, seconds, xml_path = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+text = open(log_path, errors="replace").read().replace("\r", "")
+lines = text.split("\n")
+
+cases = []  # (name, failure message or None)
+problems = []
+try:
+    begin = lines.index("MELF-GUEST-RESULTS-BEGIN")
+except ValueError:
+    begin = None
+if begin is None:
+    problems.append("no MELF-GUEST-RESULTS-BEGIN line")
+else:
+    end = None
+    for i in range(begin + 1, len(lines)):
+        line = lines[i]
+        if line == "MELF-GUEST-RESULTS-END":
+            end = i
+            break
+        m = re.fullmatch(r"PASS (\S+)", line)
+        if m:
+            cases.append((m.group(1), None))
+            continue
+        m = re.fullmatch(r"FAIL (\S+) \((.*)\)", line)
+        if m:
+            cases.append((m.group(1), m.group(2)))
+    if end is None:
+        problems.append("no MELF-GUEST-RESULTS-END line (the guest died or was cut off)")
+
+for pattern, what in [(r"Kernel panic", "kernel panic"), (r"\bOops\b|BUG:", "kernel oops/BUG"),
+                      (r"WARNING: CPU", "kernel warning")]:
+    m = re.search(pattern, text)
+    if m:
+        problems.append(f"{what}: {text[m.start():].splitlines()[0]}")
+if status in (124, 137):
+    problems.append(f"timed out after {seconds}s")
+elif status not in (33, 35):
+    problems.append(f"QEMU exit status {status} (expected 33 or 35 from isa-debug-exit)")
+elif (status == 35) != any(msg for _, msg in cases):
+    problems.append(f"QEMU exit status {status} disagrees with the result lines")
+
+suite = ET.Element("testsuite", name="kernel", time=seconds)
+for name, msg in cases + ([("guest-run", "; ".join(problems))] if problems else []):
+    case = ET.SubElement(suite, "testcase", classname="kernel.guest", name=name)
+    if msg:
+        fail = ET.SubElement(case, "failure", message=msg)
+        fail.text = msg
+failures = sum(1 for c in suite if c.find("failure") is not None)
+suite.set("tests", str(len(suite)))
+suite.set("failures", str(failures))
+root = ET.Element("testsuites")
+root.append(suite)
+ET.ElementTree(root).write(xml_path, encoding="unicode", xml_declaration=True)
+print(f"qemu: {len(suite) - failures} passed, {failures} failed" +
+      (f" ({'; '.join(problems)})" if problems else ""))
+sys.exit(1 if failures else 0)

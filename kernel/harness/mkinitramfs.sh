@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Packs the guest's initramfs: busybox, the /init script below, and the
+# given test programs in /tests.
+#
+#   kernel/harness/mkinitramfs.sh OUT_CPIO PROGRAM...
+#
+# OUT_CPIO is a gzip-compressed newc cpio archive. The programs must be
+# statically linked (the guest has no shared libraries yet). Each program is
+# one guest test named after its file; it prints its own lines and reports
+# by its exit status. /bin/melf-exit (built here from melf-exit.c) ends the
+# run through QEMU's isa-debug-exit device.
+set -euo pipefail
+
+out=${1:?usage: mkinitramfs.sh OUT_CPIO PROGRAM...}
+shift
+here=$(cd "$(dirname "$0")" && pwd)
+busybox=/bin/busybox   # from busybox-static (scripts/setup.sh --kernel)
+[ -x "$busybox" ] || { echo "mkinitramfs: busybox-static is not installed" >&2; exit 1; }
+
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,tests}
+
+# busybox and one symlink per applet (bin/sh, sbin/poweroff, ...).
+cp "$busybox" "$root/bin/busybox"
+"$busybox" --list-full | while read -r applet; do
+  [ -e "$root/$applet" ] || ln -s /bin/busybox "$root/$applet"
+done
+
+# The kernel opens /dev/console before /init runs; without the node there
+# /init starts without stdin/stdout (it then reopens the console itself).
+if [ "$(id -u)" = 0 ]; then
+  mknod -m 600 "$root/dev/console" c 5 1
+fi
+
+# A static helper that writes the run's status to the isa-debug-exit port.
+${CC:-gcc} -static -O2 -Wall -o "$root/bin/melf-exit" "$here/melf-exit.c"
+
+for prog in "$@"; do
+  cp "$prog" "$root/tests/$(basename "$prog")"
+done
+
+cat > "$root/init" <<'INIT'
+#!/bin/sh
+# MELF guest init: mount the pseudo file systems, run every test in /tests,
+# print the results between two markers and end the VM.
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+exec </dev/console >/dev/console 2>&1
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t tmpfs tmpfs /tmp
+echo "melf-guest: $(uname -r), $(grep -c ^processor /proc/cpuinfo) CPUs"
+results=""
+failed=0
+for t in /tests/*; do
+  [ -x "$t" ] || continue
+  name=${t##*/}
+  echo "=== $name"
+  # A test that hangs must not hang the run (the host also has a timeout).
+  timeout 120 "$t"
+  rc=$?
+  if [ "$rc" = 0 ]; then
+    results="$results
+PASS $name"
+  else
+    results="$results
+FAIL $name (exit $rc)"
+    failed=$((failed + 1))
+  fi
+done
+echo "MELF-GUEST-RESULTS-BEGIN$results"
+echo "MELF-GUEST-RESULTS-END"
+# isa-debug-exit: QEMU exits with status (code << 1) | 1, i.e. 33 when every
+# test passed and 35 otherwise. Without the device, reboot (QEMU runs with
+# -no-reboot, so the VM ends); poweroff cannot work without ACPI.
+if [ "$failed" = 0 ]; then melf-exit 16; else melf-exit 17; fi
+reboot -f
+INIT
+chmod 755 "$root/init"
+
+(cd "$root" && find . -print0 | LC_ALL=C sort -z |
+  cpio --null -o -H newc --owner=0:0 --quiet) | gzip -9n > "$out.tmp"
+mv "$out.tmp" "$out"
+echo "mkinitramfs: $out ($# tests, $(du -k "$out" | cut -f1) KiB)"

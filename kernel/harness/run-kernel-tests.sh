@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The kernel test suite end to end (`make check-kernel`): builds (or reuses)
+# the guest kernel, compiles the guest tests kernel/tests/*.c statically on
+# the host, packs them into an initramfs and boots it in QEMU.
+#
+#   kernel/harness/run-kernel-tests.sh BUILD_DIR JUNIT_XML
+#
+# Outputs go to BUILD_DIR/kernel/ (bzImage, tests/, initramfs.cpio.gz) and
+# JUNIT_XML (with the serial log beside it, .log instead of .xml). A build
+# failure writes a JUnit file with one failed testcase, so callers always
+# have a result to count. Exits 0 when every guest test passed.
+set -euo pipefail
+
+build=${1:?usage: run-kernel-tests.sh BUILD_DIR JUNIT_XML}
+xml=${2:?usage: run-kernel-tests.sh BUILD_DIR JUNIT_XML}
+here=$(cd "$(dirname "$0")" && pwd)
+kdir=$(cd "$here/.." && pwd)
+out="$build/kernel"
+mkdir -p "$out/tests" "$(dirname "$xml")"
+rm -f "$xml"
+
+# fail_stage NAME MESSAGE: record a harness failure as a failed testcase.
+fail_stage() {
+  python3 - "$xml" "$1" "$2" <<'PY'
+import sys
+import xml.etree.ElementTree as ET
+path, name, msg = sys.argv[1:]
+root = ET.Element("testsuites")
+suite = ET.SubElement(root, "testsuite", name="kernel", tests="1", failures="1")
+case = ET.SubElement(suite, "testcase", classname="kernel.harness", name=name)
+ET.SubElement(case, "failure", message=msg).text = msg
+ET.ElementTree(root).write(path, encoding="unicode", xml_declaration=True)
+PY
+  echo "kernel tests: $1 failed: $2" >&2
+  exit 1
+}
+
+# 1. The guest kernel (incremental; see build-kernel.sh).
+bash "$here/build-kernel.sh" "$out" || fail_stage build-kernel "the kernel build failed"
+
+# 2. Guest tests: one static program per kernel/tests/*.c.
+cc=${GUEST_CC:-gcc}
+progs=()
+for src in "$kdir"/tests/*.c; do
+  name=$(basename "$src" .c)
+  "$cc" -static -O2 -Wall -Wextra -pthread -o "$out/tests/$name" "$src" ||
+    fail_stage "compile-$name" "$cc could not compile kernel/tests/$name.c"
+  progs+=("$out/tests/$name")
+done
+echo "kernel tests: compiled ${#progs[@]} guest tests with $cc"
+
+# 3. The initramfs and the boot.
+bash "$here/mkinitramfs.sh" "$out/initramfs.cpio.gz" "${progs[@]}" ||
+  fail_stage mkinitramfs "packing the initramfs failed"
+bash "$here/run-qemu.sh" "$out/bzImage" "$out/initramfs.cpio.gz" "$xml" "${QEMU_TIMEOUT:-300}"
