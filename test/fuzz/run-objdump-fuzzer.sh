@@ -20,18 +20,8 @@ python3 "$GEN" --rodata --vldata "$WORK/seeds/parts"
 python3 "$GEN" --shared-body-size "$WORK/seeds/shared"
 if [ -x "$BUILD/bin/ld.melf" ]; then
   PLUGIN=$("$BUILD/bin/melf-config" --cflags)
-  cat >"$WORK/x.c" <<'C'
-__attribute__((variant("x86-64-v3", "debug", "size"))) int f(int *p, int n) {
-  int s = 0;
-  for (int i = 0; i < n; i++)
-    s += p[i] * p[i];
-  return s;
-}
-__attribute__((variant("x86-64-v2"))) int g(unsigned x) { return __builtin_popcount(x); }
-int main(void) { int a[4] = {1, 2, 3, 4}; return f(a, 4) + g(3) == 32 ? 0 : 1; }
-C
-  clang-19 $PLUGIN -O2 -c "$WORK/x.c" -o "$WORK/x.o" &&
-    clang-19 -fuse-ld=melf -B"$BUILD/bin" "$WORK/x.o" -o "$WORK/seeds/ld-melf" ||
+  clang-19 $PLUGIN -O2 -c "$ROOT/test/fuzz/Inputs/seed.c" -o "$WORK/x.o" &&
+    clang-19 $("$BUILD/bin/melf-config" --ldflags) "$WORK/x.o" -o "$WORK/seeds/ld-melf" ||
     echo "run-objdump-fuzzer: could not link an ld.melf seed; continuing"
 fi
 exec bash "$ROOT/scripts/run-fuzzer.sh" run-objdump-fuzzer "$FUZZER" "$SECS" "$XML" "$WORK"
