@@ -75,13 +75,11 @@ private:
   StringMap<Constant *> NameStrings;
   SmallVector<GlobalValue *, 32> Used;
   VariantDef AsVariant; // -fplugin-arg-melf-as-variant
-  bool HadError = false;
 };
 
 } // namespace
 
 void Multiversioner::error(const GlobalValue *GV, const Twine &Msg) {
-  HadError = true;
   if (const auto *F = dyn_cast_or_null<Function>(GV))
     Ctx.diagnose(DiagnosticInfoUnsupported(*F, "MELF: " + Msg));
   else
@@ -341,7 +339,6 @@ void Multiversioner::placeViewLocal(GlobalVariable &GV) {
 Constant *Multiversioner::variantNameString(StringRef Name) {
   Constant *&S = NameStrings[Name];
   if (!S) {
-    IRBuilder<> B(Ctx);
     auto *Init = ConstantDataArray::getString(Ctx, Name);
     auto *GV = new GlobalVariable(M, Init->getType(), true,
                                   GlobalValue::PrivateLinkage, Init,
@@ -443,7 +440,6 @@ bool Multiversioner::run() {
   }
   if (!Used.empty())
     appendToCompilerUsed(M, Used);
-  (void)HadError;
   return Changed;
 }
 
