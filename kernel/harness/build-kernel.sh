@@ -151,6 +151,12 @@ if ! kmake -j"$jobs" bzImage > "$bld.log" 2>&1; then
   tail -n 40 "$bld.log" >&2
   die "the kernel build failed (linux-source-6.1 $version); full log in $bld.log"
 fi
+# The uapi header of the series, for guest tests that check it against
+# include/melf/mmview.h.
+mkdir -p "$out/uapi/linux"
+if [ -f "$tree/include/uapi/linux/mmview.h" ]; then
+  cp "$tree/include/uapi/linux/mmview.h" "$out/uapi/linux/mmview.h"
+fi
 cp "$bld/arch/x86/boot/bzImage" "$out/bzImage.tmp"
 mv "$out/bzImage.tmp" "$out/bzImage"
 echo "$version" > "$out/kernel-version"

@@ -41,8 +41,20 @@ else:
     if end is None:
         problems.append("no MELF-GUEST-RESULTS-END line (the guest died or was cut off)")
 
+# Finer-grained results: a guest program may report its own cases anywhere
+# in the log as "CASE PASS prog/name" or "CASE FAIL prog/name: why".
+for line in lines:
+    m = re.fullmatch(r"CASE PASS (\S+)", line)
+    if m:
+        cases.append((m.group(1), None))
+        continue
+    m = re.fullmatch(r"CASE FAIL (\S+): (.*)", line)
+    if m:
+        cases.append((m.group(1), m.group(2) or "failed"))
+
 for pattern, what in [(r"Kernel panic", "kernel panic"), (r"\bOops\b|BUG:", "kernel oops/BUG"),
-                      (r"WARNING: CPU", "kernel warning")]:
+                      (r"WARNING:", "kernel warning (lockdep or WARN)"),
+                      (r"INFO: task .* blocked", "hung task")]:
     m = re.search(pattern, text)
     if m:
         problems.append(f"{what}: {text[m.start():].splitlines()[0]}")

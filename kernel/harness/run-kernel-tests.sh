@@ -43,7 +43,8 @@ cc=${GUEST_CC:-gcc}
 progs=()
 for src in "$kdir"/tests/*.c; do
   name=$(basename "$src" .c)
-  "$cc" -static -O2 -Wall -Wextra -pthread -o "$out/tests/$name" "$src" ||
+  "$cc" -static -O2 -Wall -Wextra -pthread -I"$kdir/../include" -I"$out/uapi" \
+    -o "$out/tests/$name" "$src" ||
     fail_stage "compile-$name" "$cc could not compile kernel/tests/$name.c"
   progs+=("$out/tests/$name")
 done
