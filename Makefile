@@ -22,11 +22,12 @@ demo: build
 	@bash examples/demo.sh $(BUILD)
 
 check: build
-	@bash scripts/check.sh $(BUILD)
+	@bash scripts/setup.sh --kernel
+	@JOBS=$(JOBS) bash scripts/check.sh $(BUILD)
 
-# Optional heavy suite (not part of `make check` yet): builds a Linux 6.1
-# guest kernel, boots it in QEMU with the tests of kernel/tests/ and ends
-# with one line `N passed, N failed`. See docs/kernel.md.
+# The kernel stage of `make check` alone: builds the Linux 6.1 guest kernel
+# with the mmview series, boots it in QEMU with the tests of kernel/tests/
+# and ends with one line `N passed, N failed`. See docs/kernel.md.
 check-kernel:
 	@bash scripts/setup.sh --kernel
 	@mkdir -p $(BUILD)/test-results

@@ -58,5 +58,11 @@ stage fuzz 180 "$RESULTS/fuzz.xml" \
 stage runtime-fuzz 120 "$RESULTS/runtime-fuzz.xml" \
   bash "$ROOT/runtime/fuzz/run-meta-fuzzer.sh" "$BUILD" 30 "$RESULTS/runtime-fuzz.xml"
 
+# The mmview kernel (kernel/patches) under lockdep and DEBUG_VM, booted in
+# QEMU with two CPUs: the guest tests of kernel/tests/. Cold: ~4-8 min to
+# build the kernel (ccache and the O= tree make later runs incremental).
+stage kernel 2400 "$RESULTS/kernel.xml" \
+  bash "$ROOT/kernel/harness/run-kernel-tests.sh" "$BUILD" "$RESULTS/kernel.xml"
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

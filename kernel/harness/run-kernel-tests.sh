@@ -48,7 +48,22 @@ for src in "$kdir"/tests/*.c; do
     fail_stage "compile-$name" "$cc could not compile kernel/tests/$name.c"
   progs+=("$out/tests/$name")
 done
-echo "kernel tests: compiled ${#progs[@]} guest tests with $cc"
+# MELF programs (kernel/tests/melf/*.c): built with this build's toolchain
+# (plugin, ld.melf, libmelf), statically, so libmelf runs in views mode.
+melf_config="$build/bin/melf-config"
+if compgen -G "$kdir/tests/melf/*.c" > /dev/null; then
+  [ -x "$melf_config" ] || fail_stage compile-melf "no $melf_config (build MELF first)"
+  for src in "$kdir"/tests/melf/*.c; do
+    name=$(basename "$src" .c)
+    # shellcheck disable=SC2046
+    clang-19 $("$melf_config" --cflags) -O2 -Wall -c "$src" -o "$out/tests/$name.o" &&
+      clang-19 $("$melf_config" --ldflags) -static "$out/tests/$name.o" -o "$out/tests/$name" \
+        -lpthread ||
+      fail_stage "compile-$name" "the MELF toolchain could not build kernel/tests/melf/$name.c"
+    progs+=("$out/tests/$name")
+  done
+fi
+echo "kernel tests: compiled ${#progs[@]} guest tests"
 
 # 3. The initramfs and the boot.
 bash "$here/mkinitramfs.sh" "$out/initramfs.cpio.gz" "${progs[@]}" ||

@@ -817,9 +817,14 @@ static void choose_mode(void) {
       want == 1 ? "MELF_MODE=process" : why);
 }
 
+/* The forking thread's variant, recorded before fork: in the child the
+ * kernel reports view 0 whatever view the parent thread was in. */
+static int g_fork_variant;
+static void before_fork(void) { g_fork_variant = melf_current_variant(); }
+
 static void after_fork_child(void) {
   /* fork gives the child a single view, a copy of the forking thread's. */
-  int cur = melf_current_variant();
+  int cur = g_fork_variant;
   for (int i = 0; i < MELF_MAX_VARIANTS; i++)
     g.view_of[i] = -1;
   g.view_of[cur] = 0;
@@ -923,7 +928,7 @@ static void discover(void) {
     DBG("%s", g.fd_why);
   }
   choose_mode();
-  pthread_atfork(0, 0, after_fork_child);
+  pthread_atfork(before_fork, 0, after_fork_child);
 }
 
 static void apply_env_variant(void) {
