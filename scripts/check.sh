@@ -63,6 +63,9 @@ stage runtime-fuzz 120 "$RESULTS/runtime-fuzz.xml" \
 # build the kernel (ccache and the O= tree make later runs incremental).
 stage kernel 2400 "$RESULTS/kernel.xml" \
   bash "$ROOT/kernel/harness/run-kernel-tests.sh" "$BUILD" "$RESULTS/kernel.xml"
+# Each patch of the series is clean for the kernel's scripts/checkpatch.pl.
+stage kernel-checkpatch 300 "$RESULTS/kernel-checkpatch.xml" \
+  bash "$ROOT/kernel/harness/check-patches.sh" "$RESULTS/kernel-checkpatch.xml"
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
