@@ -565,6 +565,118 @@ static int t_stress(void) {
   return 1;
 }
 
+// ---- identity of the process across views ----
+
+static int file_contains(const char *path, const char *needle, size_t nlen) {
+  FILE *f = fopen(path, "r");
+  if (!f)
+    return -1;
+  static char buf[1 << 16];
+  size_t keep = 0, n;
+  int found = 0;
+  while (!found && (n = fread(buf + keep, 1, sizeof buf - keep, f)) > 0) {
+    size_t len = keep + n;
+    for (size_t i = 0; i + nlen <= len; i++)
+      if (memcmp(buf + i, needle, nlen) == 0) {
+        found = 1;
+        break;
+      }
+    keep = len < nlen ? len : nlen - 1;
+    memmove(buf, buf + len - keep, keep);
+  }
+  fclose(f);
+  return found;
+}
+
+static int t_proc_maps_in_view(void) {
+  char *u = map_anon(page);
+  CHECK(u && mmview(MMVIEW_UNSHARE, (unsigned long)u, page) == 0, "setup");
+  migrate(create());
+  CHECK(file_contains("/proc/thread-self/maps", "[mmview shared]", 15) == 1,
+        "a view's /proc maps do not name its mirror mappings");
+  char line[64];
+  snprintf(line, sizeof line, "%lx-%lx", (unsigned long)u, (unsigned long)u + page);
+  CHECK(file_contains("/proc/thread-self/maps", line, strlen(line)) == 1,
+        "the unshared page is not a mapping of the view");
+  return 1;
+}
+
+static long status_kb(const char *path, const char *key) {
+  FILE *f = fopen(path, "r");
+  char l[128];
+  long kb = -1;
+  size_t klen = strlen(key);
+  while (f && fgets(l, sizeof l, f))
+    if (strncmp(l, key, klen) == 0)
+      kb = atol(l + klen);
+  if (f)
+    fclose(f);
+  return kb;
+}
+static void *touch_pages(void *arg) {
+  char *m = arg;
+  migrate(1);
+  for (int i = 0; i < 2048; i++)
+    m[i * page] = 1;
+  return NULL;
+}
+static int t_rss_counted_on_master(void) {
+  CHECK(create() == 1, "CREATE");
+  char *m = map_anon(2048 * page);
+  CHECK(m, "mmap");
+  long before = status_kb("/proc/self/status", "VmRSS:");
+  pthread_t th;
+  pthread_create(&th, NULL, touch_pages, m);
+  pthread_join(th, NULL);
+  long after = status_kb("/proc/self/status", "VmRSS:");
+  CHECK(after - before >= 7 * 1024, "pages touched from a view: VmRSS %ld -> %ld kB", before,
+        after);
+  return 1;
+}
+
+static int t_oom_score_sees_process(void) {
+  char *m = map_anon(4096 * page);
+  CHECK(m, "mmap");
+  memset(m, 1, 4096 * page);
+  long base = status_kb("/proc/self/oom_score", "");
+  long v = create();
+  migrate(v);
+  long in_view = status_kb("/proc/self/oom_score", "");
+  CHECK(base > 0 && in_view * 10 >= base * 9, "oom_score %ld in base, %ld in a view", base,
+        in_view);
+  return 1;
+}
+
+static int t_coredump_from_view(void) {
+  FILE *f = fopen("/proc/sys/kernel/core_pattern", "w");
+  CHECK(f && fputs("/tmp/core.%p", f) >= 0 && fclose(f) == 0, "core_pattern");
+  pid_t pid = fork();
+  if (pid == 0) {
+    struct rlimit { unsigned long cur, max; } unlimited = {~0UL, ~0UL};
+    syscall(SYS_setrlimit, 4 /* RLIMIT_CORE */, &unlimited);
+    char *s = map_anon(page), *u = map_anon(page);
+    if (!s || !u || mmview(MMVIEW_UNSHARE, (unsigned long)u, page))
+      _exit(3);
+    strcpy(s, "MELF-SHARED-MARKER");
+    strcpy(u, "MELF-BASE-UNSHARED");
+    migrate(create());
+    strcpy(u, "MELF-VIEW-UNSHARED");
+    signal(SIGABRT, SIG_DFL);
+    abort();
+  }
+  int st;
+  waitpid(pid, &st, 0);
+  CHECK(WIFSIGNALED(st) && WCOREDUMP(st), "no core dump (status %#x)", st);
+  char path[64];
+  snprintf(path, sizeof path, "/tmp/core.%d", pid);
+  CHECK(file_contains(path, "MELF-SHARED-MARKER", 18) == 1, "shared memory missing from %s",
+        path);
+  CHECK(file_contains(path, "MELF-BASE-UNSHARED", 18) == 1,
+        "the base view's unshared page is missing from the core");
+  unlink(path);
+  return 1;
+}
+
 // ---- memory comes back ----
 
 static long mem_free_kb(void) {
@@ -641,6 +753,10 @@ int main(int argc, char **argv) {
   run("delete-while-thread-inside", t_delete_while_inside);
   run("private-futex-across-views", t_futex_across_views);
   run("membarrier-across-views", t_membarrier_across_views);
+  run("proc-maps-of-a-view", t_proc_maps_in_view);
+  run("rss-counted-on-the-master", t_rss_counted_on_master);
+  run("oom-score-sees-the-process", t_oom_score_sees_process);
+  run("core-dump-from-a-view", t_coredump_from_view);
   run("stress-migrate-mmap-brk-fork", t_stress);
   run("memory-comes-back", t_memory_comes_back);
   return failures != 0;
