@@ -36,8 +36,17 @@ fi
 # A static helper that writes the run's status to the isa-debug-exit port.
 ${CC:-gcc} -static -O2 -Wall -o "$root/bin/melf-exit" "$here/melf-exit.c"
 
-for prog in "$@"; do
-  cp "$prog" "$root/tests/$(basename "$prog")"
+# PROGRAM is a guest test; "--bench PROGRAM" a benchmark, run after the
+# tests with its output in the log but no result.
+mkdir -p "$root/bench"
+while [ $# -gt 0 ]; do
+  if [ "$1" = --bench ]; then
+    cp "$2" "$root/bench/$(basename "$2")"
+    shift 2
+  else
+    cp "$1" "$root/tests/$(basename "$1")"
+    shift
+  fi
 done
 
 cat > "$root/init" <<'INIT'
@@ -68,6 +77,11 @@ FAIL $name (exit $rc)"
     failed=$((failed + 1))
   fi
 done
+for b in /bench/*; do
+  [ -x "$b" ] || continue
+  echo "=== bench ${b##*/}"
+  timeout 120 "$b"
+done
 echo "MELF-GUEST-RESULTS-BEGIN$results"
 echo "MELF-GUEST-RESULTS-END"
 # isa-debug-exit: QEMU exits with status (code << 1) | 1, i.e. 33 when every
@@ -81,4 +95,4 @@ chmod 755 "$root/init"
 (cd "$root" && find . -print0 | LC_ALL=C sort -z |
   cpio --null -o -H newc --owner=0:0 --quiet) | gzip -9n > "$out.tmp"
 mv "$out.tmp" "$out"
-echo "mkinitramfs: $out ($# tests, $(du -k "$out" | cut -f1) KiB)"
+echo "mkinitramfs: $out ($(du -k "$out" | cut -f1) KiB)"

@@ -64,6 +64,14 @@ if compgen -G "$kdir/tests/melf/*.c" > /dev/null; then
   done
 fi
 echo "kernel tests: compiled ${#progs[@]} guest tests"
+mkdir -p "$out/bench"
+for src in "$kdir"/bench/*.c; do
+  [ -e "$src" ] || continue
+  name=$(basename "$src" .c)
+  "$cc" -static -O2 -Wall -I"$kdir/../include" -o "$out/bench/$name" "$src" ||
+    fail_stage "compile-$name" "$cc could not compile kernel/bench/$name.c"
+  progs+=(--bench "$out/bench/$name")
+done
 
 # 3. The initramfs and the boot.
 bash "$here/mkinitramfs.sh" "$out/initramfs.cpio.gz" "${progs[@]}" ||
