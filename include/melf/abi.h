@@ -220,7 +220,7 @@ struct melf_data_entry {
 /* ---- Link-time output sections written by ld.melf ---------------------- */
 
 #define MELF_OUT_TEXT ".melf.text"     /* default image, text part   */
-#define MELF_OUT_RODATA ".melf.rodata" /* default image, rodata part */
+#define MELF_OUT_RODATA ".eh_frame"    /* default image, rodata part */
 #define MELF_OUT_VLDATA ".melf.vldata" /* view-local data part       */
 /* Image of variant V (non-alloc, covered by its PT_MELF_IMAGE). */
 #define MELF_OUT_IMAGE_PREFIX ".melf.image."

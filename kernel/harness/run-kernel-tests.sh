@@ -51,13 +51,16 @@ done
 # MELF programs (kernel/tests/melf/*.c): built with this build's toolchain
 # (plugin, ld.melf, libmelf), statically, so libmelf runs in views mode.
 melf_config="$build/bin/melf-config"
-if compgen -G "$kdir/tests/melf/*.c" > /dev/null; then
+if compgen -G "$kdir/tests/melf/*.c*" > /dev/null; then
   [ -x "$melf_config" ] || fail_stage compile-melf "no $melf_config (build MELF first)"
-  for src in "$kdir"/tests/melf/*.c; do
-    name=$(basename "$src" .c)
+  for src in "$kdir"/tests/melf/*.c "$kdir"/tests/melf/*.cpp; do
+    [ -e "$src" ] || continue
+    name=$(basename "${src%.*}")
+    mcc=clang-19
+    case "$src" in *.cpp) mcc=clang++-19 ;; esac
     # shellcheck disable=SC2046
-    clang-19 $("$melf_config" --cflags) -O2 -Wall -c "$src" -o "$out/tests/$name.o" &&
-      clang-19 $("$melf_config" --ldflags) -static "$out/tests/$name.o" -o "$out/tests/$name" \
+    $mcc $("$melf_config" --cflags) -O2 -Wall -c "$src" -o "$out/tests/$name.o" &&
+      $mcc $("$melf_config" --ldflags) -static "$out/tests/$name.o" -o "$out/tests/$name" \
         -lpthread ||
       fail_stage "compile-$name" "the MELF toolchain could not build kernel/tests/melf/$name.c"
     progs+=("$out/tests/$name")

@@ -32,11 +32,14 @@ int main(void) {
 
 // OUT: default 6048
 
+// Each image: its text part, then its rodata part (a copy of .eh_frame,
+// which is page-aligned and whole pages).
+// HDR: .eh_frame PROGBITS {{[0-9a-f]+}}000 {{[0-9a-f]+}}000 001000 00 A 0 0 4096
 // HDR: .melf.text PROGBITS [[TEXT:[0-9a-f]+]] [[TOFF:[0-9a-f]+]] 001000 00 AX 0 0 4096
-// HDR-DAG: .melf.image.x86-64-v3 PROGBITS [[TEXT]] {{[0-9a-f]+}} 001000 00 X 0 0 4096
-// HDR-DAG: .melf.image.debug PROGBITS [[TEXT]] {{[0-9a-f]+}} 001000 00 X 0 0 4096
+// HDR-DAG: .melf.image.x86-64-v3 PROGBITS [[TEXT]] {{[0-9a-f]+}} 002000 00 X 0 0 4096
+// HDR-DAG: .melf.image.debug PROGBITS [[TEXT]] {{[0-9a-f]+}} 002000 00 X 0 0 4096
 // HDR: Program Headers:
-// HDR-COUNT-2: <unknown>: 0x6d454c01 0x{{[0-9a-f]+}} 0x{{0*}}[[TEXT]] 0x{{0*}}[[TEXT]] 0x001000 0x001000 R E 0x1000
+// HDR-COUNT-2: <unknown>: 0x6d454c01 0x{{[0-9a-f]+}} 0x{{0*}}[[TEXT]] 0x{{0*}}[[TEXT]] 0x002000 0x002000 R E 0x1000
 // HDR-NEXT: <unknown>: 0x6d454c02 {{.*}} R 0x8
 
 // Every clone symbol sits at its function's address.

@@ -391,13 +391,14 @@ void Verifier::checkImages() {
         (F.findVariant(N) <= 0))
       bad("section " + S.Name + " names no non-default variant");
   }
-  // Unwind tables live in the rodata part, once it exists.
+  // .eh_frame is the rodata part; .eh_frame_hdr, the same for every image,
+  // stays outside it (docs/melf-abi.md, "Unwinding").
   if (R.present())
     for (const GElf_Phdr &P : F.phdrs())
       if (P.p_type == PT_GNU_EH_FRAME &&
-          !(P.p_vaddr >= R.VAddr && P.p_vaddr - R.VAddr < R.Size))
+          overlaps(P.p_vaddr, P.p_memsz, R.VAddr, R.Size))
         bad("PT_GNU_EH_FRAME " + hex(P.p_vaddr) +
-            " is not inside the rodata part");
+            " is inside the rodata part (it must be the same in every image)");
 }
 
 void Verifier::checkSlots() {

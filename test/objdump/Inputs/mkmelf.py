@@ -192,7 +192,7 @@ def main():
                  mtext_va, mtext_off, PAGE, 0, 0, PAGE, 0))
     mtext_idx = 2
     if args.rodata:
-        secs.append((sname(".melf.rodata"), SHT_PROGBITS, SHF_ALLOC,
+        secs.append((sname(".eh_frame"), SHT_PROGBITS, SHF_ALLOC,
                      vaddr(rodata_off), rodata_off, PAGE, 0, 0, PAGE, 0))
     if args.vldata:
         secs.append((sname(".melf.vldata"), SHT_PROGBITS, SHF_ALLOC | SHF_WRITE,
