@@ -4,7 +4,7 @@ BUILD ?= build
 JOBS ?= 2
 export CCACHE_DIR ?= /var/cache/melf/ccache
 
-.PHONY: all setup build demo check check-kernel clean
+.PHONY: all setup build demo check check-kernel check-realworld clean
 all: build
 
 setup:
@@ -44,6 +44,15 @@ check-kernel:
 	echo "check-kernel: $$(( $$(date +%s) - start ))s"; \
 	echo "$$p passed, $$f failed"; \
 	[ $$f -eq 0 ]
+
+# Third-party projects' own test suites in every variant, the longer set
+# (docs/realworld.md); ends with `N passed, N failed`.
+check-realworld: build
+	@mkdir -p $(BUILD)/test-results
+	@JOBS=$(JOBS) timeout --kill-after=10 3600 bash test/realworld/run.sh \
+	  $(BUILD) $(BUILD)/test-results/realworld-full.xml full; \
+	rc=$$?; set -- $$(python3 scripts/count-junit.py $(BUILD)/test-results/realworld-full.xml 2>/dev/null || echo 0 1); \
+	echo "$$1 passed, $$2 failed"; [ $$rc -eq 0 ] && [ $$2 -eq 0 ]
 
 clean:
 	rm -rf $(BUILD)

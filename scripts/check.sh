@@ -58,6 +58,12 @@ stage fuzz 180 "$RESULTS/fuzz.xml" \
 stage runtime-fuzz 120 "$RESULTS/runtime-fuzz.xml" \
   bash "$ROOT/runtime/fuzz/run-meta-fuzzer.sh" "$BUILD" 30 "$RESULTS/runtime-fuzz.xml"
 
+# Third-party projects from Debian source packages as MELF binaries: their
+# own test suites in every variant (quick set; `make check-realworld` runs
+# more). See docs/realworld.md.
+stage realworld 900 "$RESULTS/realworld.xml" \
+  bash "$ROOT/test/realworld/run.sh" "$BUILD" "$RESULTS/realworld.xml" quick
+
 # The mmview kernel (kernel/patches) under lockdep and DEBUG_VM, booted in
 # QEMU with two CPUs: the guest tests of kernel/tests/. Cold: ~4-8 min to
 # build the kernel (ccache and the O= tree make later runs incremental).

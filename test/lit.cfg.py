@@ -6,7 +6,7 @@ import lit.formats
 config.name = "MELF"
 config.test_format = lit.formats.ShTest(execute_external=False)
 config.suffixes = [".c", ".cpp", ".ll", ".test", ".s"]
-config.excludes = ["Inputs", "unit", "CMakeLists.txt", "lit.cfg.py",
+config.excludes = ["Inputs", "realworld", "unit", "CMakeLists.txt", "lit.cfg.py",
                    "lit.site.cfg.py.in"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.melf_obj_root, "test")

@@ -66,6 +66,11 @@ if compgen -G "$kdir/tests/melf/*.c*" > /dev/null; then
     progs+=("$out/tests/$name")
   done
 fi
+# Static guest programs other stages built (test/realworld: a third-party
+# library's workload with threads in different variants).
+for prog in "$build"/realworld/guest/*; do
+  [ -x "$prog" ] && progs+=("$prog")
+done
 echo "kernel tests: compiled ${#progs[@]} guest tests"
 mkdir -p "$out/bench"
 for src in "$kdir"/bench/*.c; do

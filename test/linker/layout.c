@@ -6,6 +6,7 @@
 // RUN: %t | FileCheck %s --check-prefix=OUT
 // RUN: llvm-readelf -lS %t | FileCheck %s --check-prefix=HDR
 // RUN: llvm-nm -n %t | FileCheck %s --check-prefix=SYM
+// RUN: llvm-nm -nS %t | FileCheck %s --check-prefix=SIZE
 // RUN: llvm-objdump -d --no-show-raw-insn -j .melf.image.x86-64-v3 %t | FileCheck %s --check-prefix=V3
 // RUN: llvm-objdump -d --no-show-raw-insn -j .melf.text %t | FileCheck %s --check-prefix=DEF
 // RUN: llvm-objdump -s -j .melf.meta %t | FileCheck %s --check-prefix=META
@@ -48,6 +49,12 @@ int main(void) {
 // SYM-DAG: [[SUM]] t sum.melf.x86-64-v3
 // SYM-DAG: [[WHICH:[0-9a-f]+]] T which
 // SYM-DAG: [[WHICH]] t which.melf.debug
+
+// Every body's symbol has the slot's size (symbolizers name the function
+// for any address in the slot).
+// SIZE: [[SUM:[0-9a-f]+]] [[SLOT:[0-9a-f]+]] T sum
+// SIZE-DAG: [[SUM]] [[SLOT]] t sum.melf.debug
+// SIZE-DAG: [[SUM]] [[SLOT]] t sum.melf.x86-64-v3
 
 // V3: <sum.melf.x86-64-v3>:
 // V3: ymm
