@@ -62,6 +62,12 @@ config.substitutions.append(
      % (melf_bin, os.path.join(config.melf_obj_root, "lib"))))
 if os.path.exists(os.path.join(melf_bin, "ld.melf")):
     config.available_features.add("ld-melf")
+import shutil
+if shutil.which("gdb"):
+    config.available_features.add("gdb")
+config.substitutions.append(
+    ("%melf_gdb", "gdb -nx -batch -ex 'source %s' -ex 'set pagination off'"
+     % os.path.join(config.melf_src_root, "tools", "gdb", "melf.py")))
 
 # libmelf (test/runtime). MELF_CHECK must not leak in from the caller either.
 config.environment.pop("MELF_CHECK", None)

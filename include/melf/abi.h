@@ -289,6 +289,47 @@ struct melf_meta_slot {
   uint64_t present;  /* bit v: variant v has its own body (bit 0 set)  */
 };
 
+/* ---- Debugger interface: libmelf <-> debuggers (docs/debugging.md) ---- */
+/*
+ * libmelf defines `struct melf_debug MELF_DEBUG_SYMBOL` and an empty
+ * function MELF_DEBUG_NOTIFY_SYMBOL (in the style of r_debug and the GDB JIT
+ * interface). It calls the function after every change: a debugger breaks
+ * on it and reads the structure. `state` is MELF_DEBUG_REMAP_BEGIN while the
+ * area is about to be remapped in process mode (the old image is still
+ * mapped; breakpoints in the area must come out now) and
+ * MELF_DEBUG_CONSISTENT otherwise. libmelf is built with debug information,
+ * so debuggers can read the fields by name.
+ */
+#define MELF_DEBUG_SYMBOL "_melf_debug"
+#define MELF_DEBUG_NOTIFY_SYMBOL "_melf_debug_notify"
+#define MELF_DEBUG_VERSION 1
+#define MELF_DEBUG_MAX_THREADS 256
+
+enum melf_debug_state {
+  MELF_DEBUG_CONSISTENT = 0,  /* the mapping matches the structure       */
+  MELF_DEBUG_REMAP_BEGIN = 1  /* process mode: the area is remapped next */
+};
+
+struct melf_debug_thread {
+  int32_t tid;     /* kernel thread id, 0 for a free entry             */
+  int32_t variant; /* the variant this thread runs (views mode)        */
+};
+
+struct melf_debug {
+  uint32_t version;         /* MELF_DEBUG_VERSION                         */
+  uint32_t state;           /* enum melf_debug_state                      */
+  uint32_t mode;            /* 0 none, 1 process, 2 views (melf.h)        */
+  uint32_t nvariants;       /* entries of names[]                         */
+  uint64_t text, text_size; /* run-time address and size of the text part */
+  uint64_t rodata, rodata_size; /* the rodata part (unwind tables)        */
+  int32_t process_variant;  /* the base image: every thread in process
+                               mode, threads without an entry in views mode */
+  uint32_t nthreads;        /* entries of threads[] in use                */
+  const char *names[MELF_MAX_VARIANTS]; /* by variant id                  */
+  const char *executable;   /* path the images are mapped from            */
+  struct melf_debug_thread threads[MELF_DEBUG_MAX_THREADS];
+};
+
 /* Trap byte that fills slot padding on x86-64 (int3). */
 #define MELF_X86_TRAP_BYTE 0xccu
 

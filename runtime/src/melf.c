@@ -75,6 +75,36 @@ static struct {
 } g = {.nvariants = 1, .fd = -1};
 
 static _Atomic int g_process_variant; /* variant of the (base) image      */
+
+/* ---- Debugger interface (include/melf/abi.h, docs/debugging.md) --------- */
+
+__attribute__((visibility("default"))) struct melf_debug _melf_debug = {
+    .version = MELF_DEBUG_VERSION};
+
+/* Debuggers break here; called after every change of _melf_debug. */
+__attribute__((noinline, visibility("default"))) void _melf_debug_notify(void) {
+  __asm__ volatile("" ::: "memory");
+}
+
+/* Records that thread `tid` runs `variant` (views mode; under g_lock). */
+static void debug_set_thread(pid_t tid, int variant) {
+  uint32_t n = _melf_debug.nthreads, i, slot = n;
+  for (i = 0; i < n; i++) {
+    if (_melf_debug.threads[i].tid == tid) {
+      slot = i;
+      break;
+    }
+    if (_melf_debug.threads[i].tid == 0 && slot == n)
+      slot = i;
+  }
+  if (slot == n) {
+    if (n == MELF_DEBUG_MAX_THREADS)
+      return; /* full: the debugger shows the base variant for the rest */
+    _melf_debug.nthreads = n + 1;
+  }
+  _melf_debug.threads[slot].variant = variant;
+  _melf_debug.threads[slot].tid = tid;
+}
 static _Atomic int g_check;
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -584,7 +614,13 @@ static int remap_base(int id) {
     if (prev < 0)
       return MELF_ESYS;
   }
+  _melf_debug.state = MELF_DEBUG_REMAP_BEGIN;
+  _melf_debug_notify(); /* breakpoints in the area come out now */
   int rc = map_image(id);
+  if (rc == 0)
+    _melf_debug.process_variant = id;
+  _melf_debug.state = MELF_DEBUG_CONSISTENT;
+  _melf_debug_notify();
   if (prev > 0)
     mmview(MMVIEW_MIGRATE, prev, 0);
   if (rc == 0) {
@@ -659,6 +695,8 @@ static int switch_thread_views(int id) {
   }
   if (mmview(MMVIEW_MIGRATE, g.view_of[id], 0) < 0)
     return MELF_ESYS;
+  debug_set_thread(gettid_(), id);
+  _melf_debug_notify();
   DBG("thread %d switched to '%s' (view %ld)", (int)gettid_(),
       melf_variant_name(id), g.view_of[id]);
   return 0;
@@ -829,6 +867,8 @@ static void after_fork_child(void) {
     g.view_of[i] = -1;
   g.view_of[cur] = 0;
   atomic_store(&g_process_variant, cur);
+  _melf_debug.process_variant = cur;
+  _melf_debug.nthreads = 0;
 }
 
 static int has_textrel(const struct dl_phdr_info *info) {
@@ -893,6 +933,13 @@ static void discover(void) {
   g.rodata_size = g.L.rodata_size;
   g.status = 0;
   g.nvariants = (int)g.L.nvariants;
+  _melf_debug.text = g.text;
+  _melf_debug.text_size = g.text_size;
+  _melf_debug.rodata = g.rodata;
+  _melf_debug.rodata_size = g.rodata_size;
+  _melf_debug.nvariants = (uint32_t)g.nvariants;
+  for (int i = 0; i < g.nvariants; i++)
+    _melf_debug.names[i] = melf_variant_name(i);
   g.cpu = melf_cpu_features();
   for (int i = 0; i < g.nvariants; i++) {
     const struct melf_variant_rt *v = &g.L.v[i];
@@ -928,6 +975,9 @@ static void discover(void) {
     DBG("%s", g.fd_why);
   }
   choose_mode();
+  _melf_debug.mode = (uint32_t)g.mode;
+  _melf_debug.executable = g.fd >= 0 ? "/proc/self/exe" : 0;
+  _melf_debug_notify();
   pthread_atfork(before_fork, 0, after_fork_child);
 }
 

@@ -33,6 +33,14 @@ SA(MELF_X86_64_V4_MASK == 0x1fffff, "v4");
 SA(PT_MELF_IMAGE >= 0x60000000 && PT_MELF_META <= 0x6fffffff, "PT_LOOS..PT_HIOS");
 SA((PT_MELF_IMAGE & 0xfffffff0u) != 0x6474e550u, "not GNU");
 SA(MELF_MAX_VARIANTS <= 64, "present mask is 64 bits");
+#if defined(__x86_64__)
+SA(offsetof(struct melf_debug, text) == 16, "debug text");
+SA(offsetof(struct melf_debug, process_variant) == 48, "debug process_variant");
+SA(offsetof(struct melf_debug, names) == 56, "debug names");
+SA(offsetof(struct melf_debug, executable) == 56 + 8 * MELF_MAX_VARIANTS, "debug executable");
+SA(sizeof(struct melf_debug_thread) == 8, "debug thread");
+SA(sizeof(struct melf_debug) == 64 + 8 * MELF_MAX_VARIANTS + 8 * MELF_DEBUG_MAX_THREADS, "debug");
+#endif
 
 extern const char *const melf_feature_names[];
 const char *const melf_feature_names[] = MELF_X86_FEATURE_NAMES;
