@@ -36,6 +36,10 @@ fi
 version=$(sed -n 's/^Version: //p' "$dsc")
 upstream=${version#*:}
 upstream=${upstream%%-*}
+# One writer at a time for the shared trees (and no relink while
+# run-upstream-tests.sh of another checkout uses ld.melf).
+exec 9> "$cache/lld-build-$upstream.lock"
+flock 9
 orig="$src/llvm-toolchain-19_${upstream}.orig.tar.xz"
 debian=$(ls "$src"/llvm-toolchain-19_"${version#*:}".debian.tar.* 2>/dev/null | head -n 1 || true)
 log "Debian source llvm-toolchain-19 $version"

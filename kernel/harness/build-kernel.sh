@@ -42,8 +42,16 @@ log "Debian linux-source-6.1 $version ($tarball)"
 
 # 2. Extract once. The stamp names the version, so a Debian update extracts
 # a fresh tree next to the old one.
+# MELF_KERNEL_FLAVOUR: patched (default: the series, guest.config),
+# baseline (no series, guest.config without MMVIEW: the unpatched kernel the
+# selftest baseline comes from), kasan (the series, guest.config + KASAN).
+flavour=${MELF_KERNEL_FLAVOUR:-patched}
+case "$flavour" in patched|baseline|kasan) ;; *) die "MELF_KERNEL_FLAVOUR=$flavour: expected patched, baseline or kasan" ;; esac
+suffix=""
+[ "$flavour" = patched ] || suffix="-$flavour"
 tree="$cache/linux-$version"
-orig="$cache/linux-$version.orig"
+[ "$flavour" = baseline ] && tree="$cache/linux-$version-baseline"
+orig="$tree.orig"
 if [ "$(cat "$tree/.melf-extracted" 2>/dev/null)" != "$version" ]; then
   log "extracting $(basename "$tarball") into $tree"
   rm -rf "$tree" "$orig" "$tree.tmp"
@@ -60,6 +68,7 @@ fi
 # tree. Pristine copies are kept in $orig the first time a file is touched,
 # so a changed series is always applied to the pristine source.
 series="$kdir/patches/series"
+[ "$flavour" = baseline ] && series=/dev/null
 patches=()
 if [ -f "$series" ]; then
   while read -r p; do
@@ -116,12 +125,21 @@ if [ "$prepare_only" = 1 ]; then rmdir "$out"; echo "$tree"; exit 0; fi
 # 4. Configure: tinyconfig, then our fragment, then olddefconfig resolves
 # dependencies. Every option of the fragment must survive (a dependency we
 # forgot would silently drop it), so compare afterwards.
-bld="$cache/linux-build-$version"
+bld="$cache/linux-build-$version$suffix"
 mkdir -p "$bld"
 export KBUILD_BUILD_TIMESTAMP="Thu Jan  1 00:00:00 UTC 2024"
 export KBUILD_BUILD_USER=melf KBUILD_BUILD_HOST=melf KBUILD_BUILD_VERSION=1
 kmake() { make -s -C "$tree" O="$bld" ARCH=x86_64 CC="ccache gcc" HOSTCC="ccache gcc" "$@"; }
 frag="$here/guest.config"
+if [ "$flavour" != patched ]; then
+  frag="$bld.config"
+  mkdir -p "$(dirname "$frag")"
+  if [ "$flavour" = baseline ]; then
+    grep -v '^CONFIG_MMVIEW=' "$here/guest.config" > "$frag"
+  else
+    cat "$here/guest.config" "$here/kasan.config" > "$frag"
+  fi
+fi
 cfg_stamp=$( (cat "$frag"; echo "$stamp") | sha256sum | cut -c1-16)
 if [ "$(cat "$bld/.melf-config" 2>/dev/null)" != "$cfg_stamp" ] || [ ! -f "$bld/.config" ]; then
   log "configuring (tinyconfig + $(basename "$frag"))"

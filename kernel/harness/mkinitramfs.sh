@@ -38,10 +38,13 @@ ${CC:-gcc} -static -O2 -Wall -o "$root/bin/melf-exit" "$here/melf-exit.c"
 
 # PROGRAM is a guest test; "--bench PROGRAM" a benchmark, run after the
 # tests with its output in the log but no result.
-mkdir -p "$root/bench"
+mkdir -p "$root/bench" "$root/selftests"
 while [ $# -gt 0 ]; do
   if [ "$1" = --bench ]; then
     cp "$2" "$root/bench/$(basename "$2")"
+    shift 2
+  elif [ "$1" = --selftest ]; then
+    cp "$2" "$root/selftests/$(basename "$2")"
     shift 2
   else
     cp "$1" "$root/tests/$(basename "$1")"
@@ -76,6 +79,16 @@ PASS $name"
 FAIL $name (exit $rc)"
     failed=$((failed + 1))
   fi
+done
+# The kernel's own selftests: only their exit statuses matter here (the
+# host compares them with the baseline of an unpatched kernel).
+for s in /selftests/*; do
+  [ -x "$s" ] || continue
+  echo "=== selftest ${s##*/}"
+  timeout 120 "$s" > /tmp/selftest.log 2>&1
+  rc=$?
+  tail -n 3 /tmp/selftest.log
+  echo "SELFTEST ${s##*/} $rc"
 done
 for b in /bench/*; do
   [ -x "$b" ] || continue

@@ -16,7 +16,12 @@ xml=${2:?usage: run-kernel-tests.sh BUILD_DIR JUNIT_XML}
 here=$(cd "$(dirname "$0")" && pwd)
 kdir=$(cd "$here/.." && pwd)
 out="$build/kernel"
+case "${MELF_KERNEL_FLAVOUR:-patched}" in patched) ;; *) out="$build/kernel-$MELF_KERNEL_FLAVOUR" ;; esac
+# MELF_GUEST_SELFTESTS_ONLY=1: only the kernel's selftests (the unpatched
+# baseline kernel has no mmview to test).
+only_selftests=${MELF_GUEST_SELFTESTS_ONLY:-0}
 mkdir -p "$out/tests" "$(dirname "$xml")"
+out=$(cd "$out" && pwd)
 rm -f "$xml"
 
 # fail_stage NAME MESSAGE: record a harness failure as a failed testcase.
@@ -42,6 +47,7 @@ bash "$here/build-kernel.sh" "$out" || fail_stage build-kernel "the kernel build
 cc=${GUEST_CC:-gcc}
 progs=()
 for src in "$kdir"/tests/*.c; do
+  [ "$only_selftests" = 1 ] && break
   name=$(basename "$src" .c)
   "$cc" -static -O2 -Wall -Wextra -pthread -I"$kdir/../include" -I"$out/uapi" \
     -o "$out/tests/$name" "$src" ||
@@ -51,7 +57,7 @@ done
 # MELF programs (kernel/tests/melf/*.c): built with this build's toolchain
 # (plugin, ld.melf, libmelf), statically, so libmelf runs in views mode.
 melf_config="$build/bin/melf-config"
-if compgen -G "$kdir/tests/melf/*.c*" > /dev/null; then
+if [ "$only_selftests" != 1 ] && compgen -G "$kdir/tests/melf/*.c*" > /dev/null; then
   [ -x "$melf_config" ] || fail_stage compile-melf "no $melf_config (build MELF first)"
   for src in "$kdir"/tests/melf/*.c "$kdir"/tests/melf/*.cpp; do
     [ -e "$src" ] || continue
@@ -69,12 +75,27 @@ fi
 # Static guest programs other stages built (test/realworld: a third-party
 # library's workload with threads in different variants).
 for prog in "$build"/realworld/guest/*; do
+  [ "$only_selftests" = 1 ] && break
   [ -x "$prog" ] && progs+=("$prog")
 done
 echo "kernel tests: compiled ${#progs[@]} guest tests"
+# The kernel's mm selftests that apply (kernel/harness/vm-selftests.list).
+tree=$(bash "$here/build-kernel.sh" --prepare | tail -n 1)
+mkdir -p "$out/selftests"
+nself=0
+while read -r name extra; do
+  case "$name" in ''|'#'*) continue ;; esac
+  (cd "$tree/tools/testing/selftests/vm" &&
+     "$cc" -static -O2 -w -I.. -o "$out/selftests/$name" "$name.c" $extra -lrt -lpthread) ||
+    fail_stage "compile-selftest-$name" "$cc could not compile the kernel's selftest vm/$name.c"
+  progs+=(--selftest "$out/selftests/$name")
+  nself=$((nself + 1))
+done < "$here/vm-selftests.list"
+echo "kernel tests: compiled $nself mm selftests"
 mkdir -p "$out/bench"
 for src in "$kdir"/bench/*.c; do
   [ -e "$src" ] || continue
+  [ "$only_selftests" = 1 ] && break
   name=$(basename "$src" .c)
   "$cc" -static -O2 -Wall -I"$kdir/../include" -o "$out/bench/$name" "$src" ||
     fail_stage "compile-$name" "$cc could not compile kernel/bench/$name.c"
@@ -84,4 +105,5 @@ done
 # 3. The initramfs and the boot.
 bash "$here/mkinitramfs.sh" "$out/initramfs.cpio.gz" "${progs[@]}" ||
   fail_stage mkinitramfs "packing the initramfs failed"
-bash "$here/run-qemu.sh" "$out/bzImage" "$out/initramfs.cpio.gz" "$xml" "${QEMU_TIMEOUT:-300}"
+MELF_SELFTEST_BASELINE=${MELF_SELFTEST_BASELINE-$kdir/baseline/vm-selftests.txt} \
+  bash "$here/run-qemu.sh" "$out/bzImage" "$out/initramfs.cpio.gz" "$xml" "${QEMU_TIMEOUT:-300}"
