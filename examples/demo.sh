@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# The README's demo: build an example with variants, show what is in the
-# binary, and run it in each variant (libmelf, process mode on this kernel).
+# The README's demo: build the examples with variants, show what is in a
+# binary, and run them (libmelf, process mode on this kernel):
+#   examples/simd      heterogeneous SIMD: v2/v3/v4 variants, `auto`
+#   examples/hardening per-request hardening: untrusted requests in `asan`
+#   examples/debug     debug on demand: one call in the `debug` variant
 set -euo pipefail
 BUILD=${1:-build}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BIN="$ROOT/$BUILD/bin"
-OUT="$ROOT/$BUILD/demo"
+case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
+BIN="$BUILD/bin"
+OUT="$BUILD/demo"
 mkdir -p "$OUT"
 CLANG=/usr/lib/llvm-19/bin/clang
 CFLAGS=$("$BIN/melf-config" --cflags)
@@ -38,5 +42,26 @@ for v in default x86-64-v2 x86-64-v3 x86-64-v4 debug auto; do
   printf "   %-10s -> %s\n" "$v" "$(MELF_VARIANT=$v "$OUT/dot" 2>"$OUT/stderr")"
   if [ -s "$OUT/stderr" ]; then sed 's/^/                 /' "$OUT/stderr"; fi
 done
+echo
+echo "== per-request hardening (examples/hardening/requests.c)"
+echo "-- untrusted requests run the asan variant of parse(), trusted ones the default;"
+echo "   request 3 is an attack that overflows a 32-byte heap record:"
+$CLANG $CFLAGS -O2 -c "$ROOT/examples/hardening/requests.c" -o "$OUT/requests.o"
+$CLANG $LDFLAGS -fsanitize=address "$OUT/requests.o" -o "$OUT/requests"
+set +e
+"$OUT/requests" asan > "$OUT/requests.out" 2> "$OUT/requests.err"
+rc=$?
+set -e
+sed 's/^/   /' "$OUT/requests.out"
+grep -m1 -E 'ERROR: AddressSanitizer' "$OUT/requests.err" | sed 's/^==[0-9]*==/   /'
+grep -m1 -E '^ +#0 ' "$OUT/requests.err" | sed -E 's/ \(.*//; s/^ +/   /'
+echo "   (the process stopped with exit status $rc at the first bad write)"
+echo "-- the same requests, untrusted ones in the default variant:"
+"$OUT/requests" default 2>&1 | tail -n 5 | sed 's/^/   /'
+echo
+echo "== debug on demand (examples/debug/on_demand.c)"
+$CLANG $CFLAGS -O2 -c "$ROOT/examples/debug/on_demand.c" -o "$OUT/on_demand.o"
+$CLANG $LDFLAGS "$OUT/on_demand.o" -o "$OUT/on_demand"
+"$OUT/on_demand" | sed 's/^/   /'
 echo
 echo "demo finished"

@@ -42,6 +42,7 @@ config.substitutions.append(("%plugin", plugin))
 config.substitutions.append(("%python", sys.executable))
 config.substitutions.append(("%melf_config", os.path.join(config.melf_obj_root, "bin", "melf-config")))
 config.substitutions.append(("%melf_src_root", config.melf_src_root))
+config.substitutions.append(("%melf_obj_root", config.melf_obj_root))
 
 # melf-objdump (test/objdump): the MELF fixture generator, the corruption
 # helper, an exact exit-status wrapper and the sanitized tool. Sanitizer
