@@ -10,16 +10,23 @@
 #
 # The compiler must be clang-19 (the plugin is a Clang plugin).
 
-if(NOT MELF_CONFIG)
-  find_program(MELF_CONFIG melf-config REQUIRED)
+# The tool: MELF_CONFIG_EXECUTABLE (set by find_package(MELF)), else
+# MELF_CONFIG, else melf-config on PATH. (find_package itself sets
+# MELF_CONFIG to the package file's path, hence the other name.)
+if(MELF_CONFIG_EXECUTABLE)
+  set(_MELF_CONFIG_TOOL "${MELF_CONFIG_EXECUTABLE}")
+elseif(MELF_CONFIG)
+  set(_MELF_CONFIG_TOOL "${MELF_CONFIG}")
+else()
+  find_program(_MELF_CONFIG_TOOL melf-config REQUIRED)
 endif()
 
 function(_melf_flags out option)
-  execute_process(COMMAND ${MELF_CONFIG} ${option}
+  execute_process(COMMAND ${_MELF_CONFIG_TOOL} ${option}
     OUTPUT_VARIABLE flags OUTPUT_STRIP_TRAILING_WHITESPACE
     RESULT_VARIABLE rc)
   if(NOT rc EQUAL 0)
-    message(FATAL_ERROR "MELF: '${MELF_CONFIG} ${option}' failed")
+    message(FATAL_ERROR "MELF: '${_MELF_CONFIG_TOOL} ${option}' failed")
   endif()
   separate_arguments(flags UNIX_COMMAND "${flags}")
   set(${out} ${flags} PARENT_SCOPE)
