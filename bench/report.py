@@ -1,63 +1,162 @@
 #!/usr/bin/env python3
-"""Runs the call-overhead and -march benchmarks and draws their ratios as an
-SVG bar chart (docs/performance.svg, referenced by docs/performance.md).
-Plain Python: no plotting package needed. Not a test.
+"""Runs the benchmarks several times, prints one table of medians with their
+spread, writes the table into docs/performance.md (between the
+`report-table` markers) and draws the ratios with gnuplot into
+docs/performance.png (Debian's gnuplot-nox, installed by scripts/setup.sh).
+Not a test: the figures depend on the machine.
 
-    bench/report.py BUILD_DIR [OUT_SVG]
+    bench/report.py BUILD_DIR [--repeat N] [--no-docs]
+
+Each figure is a ratio measured within one run of one program (the programs
+themselves time many iterations and take medians); the report repeats every
+program N times (default 5) and gives the median of the N ratios and their
+range. Switch costs in views come from the guest benchmark of the last
+`make check` (build/test-results/kernel.log), measured under QEMU.
 """
 import os
 import re
+import shutil
+import statistics
 import subprocess
 import sys
 
-build = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build")
+args = [a for a in sys.argv[1:] if not a.startswith("--")]
+build = os.path.abspath(args[0] if args else "build")
+repeat = 5
+if "--repeat" in sys.argv:
+    repeat = int(sys.argv[sys.argv.index("--repeat") + 1])
+    args = [a for a in args if a != str(repeat)]
+write_docs = "--no-docs" not in sys.argv
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-out = sys.argv[2] if len(sys.argv) > 2 else os.path.join(root, "docs", "performance.svg")
+docs = os.path.join(root, "docs")
+bench = os.path.join(build, "bench")
 
-calls = subprocess.run([os.path.join(build, "bench", "calls")], capture_output=True,
-                       text=True, check=True).stdout
-bars = []  # (group, label, ratio)
-variant = None
-for line in calls.splitlines():
-    m = re.match(r"variant (\S+):", line)
-    if m:
-        variant = m.group(1)
-        continue
-    m = re.match(r"\s+(.+?)\s+([0-9.]+) ns/call\s+([0-9.]+)x", line)
-    if m and variant == "default":
-        bars.append(("call cost vs a plain direct call (lower is better)", m.group(1), float(m.group(3))))
-march = subprocess.run(["bash", os.path.join(root, "bench", "march.sh"), build],
-                       capture_output=True, text=True).stdout
-for line in march.splitlines():
-    m = re.match(r"\s+(MELF binary, .*?|plain .*?)\s+[0-9.]+ ms\s+([0-9.]+)$", line)
-    if m:
-        bars.append(("speed-up over the default code, dot product (higher is better)",
-                     m.group(1), float(m.group(2))))
-print(calls, end="")
-print(march, end="")
 
-# Draw: one horizontal bar chart per group.
-width, left, bar_h, gap = 760, 330, 18, 6
-groups = []
-for g, label, v in bars:
-    if not groups or groups[-1][0] != g:
-        groups.append((g, []))
-    groups[-1][1].append((label, v))
-y = 20
-parts = []
-for g, items in groups:
-    parts.append(f'<text x="10" y="{y}" font-weight="bold">{g}</text>')
-    y += 10
-    top = max(v for _, v in items) * 1.1
-    for label, v in items:
-        w = (width - left - 60) * v / top
-        parts.append(f'<text x="{left - 8}" y="{y + 13}" text-anchor="end">{label}</text>')
-        parts.append(f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="#4a7fb5"/>')
-        parts.append(f'<text x="{left + w + 6:.1f}" y="{y + 13}">{v:.2f}</text>')
-        y += bar_h + gap
-    y += 24
-svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{y}" '
-       f'font-family="sans-serif" font-size="12">\n' + "\n".join(parts) + "\n</svg>\n")
-with open(out, "w") as f:
-    f.write(svg)
-print(f"report: wrote {out}")
+def run(cmd):
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode:
+        sys.exit("report: %s failed:\n%s" % (" ".join(cmd), r.stderr))
+    return r.stdout
+
+
+samples = {}  # (group, figure, unit) -> [values]
+order = []
+
+
+def add(group, figure, unit, value):
+    key = (group, figure, unit)
+    if key not in samples:
+        samples[key] = []
+        order.append(key)
+    samples[key].append(value)
+
+
+CALLS = "call cost, ratio to a plain direct call"
+MARCH = "dot product speed-up over the default code"
+SWITCH = "switching variant"
+for i in range(repeat):
+    print("report: run %d of %d" % (i + 1, repeat), file=sys.stderr)
+    variant = None
+    for line in run([os.path.join(bench, "calls")]).splitlines():
+        m = re.match(r"variant (\S+):", line)
+        if m:
+            variant = m.group(1)
+            continue
+        m = re.match(r"\s+(.+?)\s+([0-9.]+) ns/call\s+([0-9.]+)x", line)
+        if m and variant == "default" and not m.group(1).startswith("plain"):
+            add(CALLS, m.group(1), "x", float(m.group(3)))
+    for line in run(["bash", os.path.join(root, "bench", "march.sh"), build]).splitlines():
+        m = re.match(r"\s+(MELF binary, .*?|plain .*?)\s+[0-9.]+ ms\s+([0-9.]+)$", line)
+        if m:
+            add(MARCH, m.group(1), "x", float(m.group(2)))
+    for size in ("4096", "1048576"):
+        out = run([os.path.join(bench, "switch-" + size)])
+        m = re.search(r"switch ([0-9.]+) us, mmap ([0-9.]+) us, ratio ([0-9.]+)", out)
+        if m:
+            label = "process mode, %d KiB area" % (int(size) // 1024)
+            add(SWITCH, label + ": time", "us", float(m.group(1)))
+            add(SWITCH, label + ": ratio to one mmap of it", "x", float(m.group(3)))
+
+# Views: the guest benchmark's figures from the last make check (one run).
+log = os.path.join(build, "test-results", "kernel.log")
+views = []
+if os.path.exists(log):
+    with open(log, errors="replace") as f:
+        text = f.read()
+    m = re.search(r"migrate round trip .*?: ([0-9]+) ns = ([0-9.]+) x a null system call", text)
+    if m:
+        views.append((SWITCH, "views (QEMU guest): migrate round trip", "ns", float(m.group(1))))
+        views.append((SWITCH, "views (QEMU guest): ratio to a null system call", "x", float(m.group(2))))
+
+sizes = []
+for line in run(["bash", os.path.join(root, "bench", "size.sh"), build]).splitlines():
+    m = re.match(r"(\d+)\s+(\d+)\s+([0-9.]+)x\s+(\d+)\s+([0-9.]+)%", line)
+    if m:
+        sizes.append((int(m.group(1)), int(m.group(2)), float(m.group(3)), float(m.group(5))))
+
+
+def fmt(v, unit):
+    return ("%.2fx" % v) if unit == "x" else ("%.1f %s" % (v, unit))
+
+
+rows = []
+for key in order:
+    vals = samples[key]
+    med = statistics.median(vals)
+    rows.append((key[0], key[1], fmt(med, key[2]),
+                 "%s - %s" % (fmt(min(vals), key[2]), fmt(max(vals), key[2])), len(vals)))
+for g, figure, unit, v in views:
+    rows.append((g, figure, fmt(v, unit), "(one guest run)", 1))
+for n, size, ratio, pad in sizes:
+    rows.append(("binary size (size.sh)", "%d variant%s" % (n, "s" if n > 1 else ""),
+                 "%d bytes, %.2fx plain" % (size, ratio), "padding %.1f%%" % pad, 1))
+
+table = ["| Group | Figure | Median | Range (min - max) | Runs |",
+         "|-------|--------|--------|-------------------|------|"]
+for r in rows:
+    table.append("| %s | %s | %s | %s | %d |" % r)
+print("\n".join(table))
+
+# The plot: ratios of the call and -march groups (median, min-max bars).
+png = os.path.join(docs, "performance.png")
+if write_docs and shutil.which("gnuplot"):
+    dat = os.path.join(build, "bench", "report.dat")
+    with open(dat, "w") as f:
+        i = 0
+        for key in order:
+            if key[0] in (CALLS, MARCH):
+                vals = samples[key]
+                label = key[1].replace("MELF binary, ", "MELF ").replace('"', "")
+                f.write('%d "%s" %f %f %f\n' % (i, label, statistics.median(vals), min(vals), max(vals)))
+                i += 1
+    script = """
+set terminal pngcairo size 900,420 font "sans,10"
+set output '%s'
+set title "MELF: call cost (ratio to a direct call) and x86-64-v3 speed-up (median of %d runs, bars: range)"
+set style fill solid 0.6
+set boxwidth 0.6
+set xtics rotate by -20
+set yrange [0:*]
+set grid ytics
+plot '%s' using 1:3:xtic(2) with boxes lc rgb "#4a7fb5" notitle, \\
+     '' using 1:3:4:5 with yerrorbars lc rgb "black" pt 0 notitle
+""" % (png, repeat, dat)
+    r = subprocess.run(["gnuplot"], input=script, text=True, capture_output=True)
+    if r.returncode:
+        sys.exit("report: gnuplot failed: " + r.stderr)
+    print("report: wrote " + png)
+elif write_docs:
+    print("report: gnuplot not found (scripts/setup.sh installs gnuplot-nox); no plot")
+
+if write_docs:
+    md = os.path.join(docs, "performance.md")
+    with open(md) as f:
+        text = f.read()
+    begin, end = "<!-- report-table begin -->", "<!-- report-table end -->"
+    a, b = text.find(begin), text.find(end)
+    if a < 0 or b < a:
+        sys.exit("report: %s lacks the %s ... %s markers" % (md, begin, end))
+    text = text[:a + len(begin)] + "\n" + "\n".join(table) + "\n" + text[b:]
+    with open(md, "w") as f:
+        f.write(text)
+    print("report: updated " + md)

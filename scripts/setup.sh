@@ -20,6 +20,7 @@ packages=(
   clang-19 llvm-19-dev libclang-19-dev lld-19 liblld-19-dev llvm-19-tools
   libclang-rt-19-dev libelf-dev ninja-build ccache cmake python3 make
   libgtest-dev dpkg-dev xz-utils gcc binutils gdb pkg-config
+  gnuplot-nox # bench/report.py draws docs/performance.png
 )
 if [ "$want_kernel" = 1 ]; then
   # The guest kernel is built with gcc; objtool needs libelf-dev (also in

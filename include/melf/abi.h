@@ -54,6 +54,10 @@ extern "C" {
 #define MELF_NAME_MAX 32
 /* At most this many variants (including default) per link. */
 #define MELF_MAX_VARIANTS 64
+/* DWARF of variant v's bodies (v != 0) describes the slot addresses plus
+ * v << MELF_DEBUG_SHADOW_SHIFT: above every user address, disjoint per
+ * variant (docs/melf-abi.md, "Debug information"). */
+#define MELF_DEBUG_SHADOW_SHIFT 48
 
 /* Defined by libmelf; ld.melf adds an undefined reference to it when the
  * link has MELF input, so that `-lmelf` pulls the runtime (its start-up
@@ -304,6 +308,9 @@ struct melf_meta_slot {
 #define MELF_DEBUG_NOTIFY_SYMBOL "_melf_debug_notify"
 #define MELF_DEBUG_VERSION 1
 #define MELF_DEBUG_MAX_THREADS 256
+/* libmelf's process-wide switches stop the other threads with the signal
+ * SIGRTMAX - MELF_SAFEPOINT_SIGRTMAX_OFFSET; debuggers pass it silently. */
+#define MELF_SAFEPOINT_SIGRTMAX_OFFSET 3
 
 enum melf_debug_state {
   MELF_DEBUG_CONSISTENT = 0,  /* the mapping matches the structure       */
@@ -330,8 +337,10 @@ struct melf_debug {
   struct melf_debug_thread threads[MELF_DEBUG_MAX_THREADS];
 };
 
-/* Trap byte that fills slot padding on x86-64 (int3). */
-#define MELF_X86_TRAP_BYTE 0xccu
+/* Trap byte that fills slot padding on x86-64: hlt (SIGSEGV in user mode),
+ * not int3, which debuggers take for a breakpoint of the program's own. */
+#define MELF_X86_TRAP_BYTE 0xf4u
+#define MELF_X86_TRAP_MNEMONIC "hlt"
 
 #ifdef __cplusplus
 }

@@ -381,7 +381,8 @@ static int can_switch(int id) {
 
 /* ---- Safe points for a process-wide switch ------------------------------- */
 /*
- * Every other thread gets a real-time signal (SIGRTMAX-3). Its handler
+ * Every other thread gets a real-time signal (SIGRTMAX -
+ * MELF_SAFEPOINT_SIGRTMAX_OFFSET, from abi.h). Its handler
  * records the interrupted PC and stack pointer and waits on a futex while
  * its entry is T_PARKED. The switcher checks each parked thread: PC outside
  * the text part and no word of its live stack (interrupted SP .. top of its
@@ -435,15 +436,15 @@ static void on_safepoint_signal(int sig, siginfo_t *si, void *ucv) {
 static int install_handler(void) {
   if (g_signo)
     return 0;
-  int sig = SIGRTMAX - 3;
+  int sig = SIGRTMAX - MELF_SAFEPOINT_SIGRTMAX_OFFSET;
   struct sigaction old, sa;
   if (sigaction(sig, 0, &old) != 0)
     return MELF_ESYS;
   if ((old.sa_flags & SA_SIGINFO) ? old.sa_sigaction != on_safepoint_signal
                                   : old.sa_handler != SIG_DFL) {
-    say("signal %d (SIGRTMAX-3) already has a handler; process-wide switches "
+    say("signal %d (SIGRTMAX-%d) already has a handler; process-wide switches "
         "with several threads are disabled",
-        sig);
+        sig, MELF_SAFEPOINT_SIGRTMAX_OFFSET);
     return MELF_EBUSY;
   }
   memset(&sa, 0, sizeof sa);

@@ -60,7 +60,7 @@ int main(void) {
 // V3: ymm
 // DEF: <sum>:
 // DEF-NOT: ymm
-// DEF: int3
+// DEF: hlt
 // DEF: <which>:
 
 // META: Contents of section .melf.meta:

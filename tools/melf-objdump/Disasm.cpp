@@ -136,7 +136,7 @@ bool melf::objdump::disassemble(const MelfFile &F, size_t V, StringRef SymbolNam
         ++J;
       if (J - I > 1) {
         printBytes(OS, T.VAddr + I, Img->slice(I, 1));
-        OS << "\tint3\t\t\t\t# ... " << (J - I) << " trap bytes to "
+        OS << "\t" << MELF_X86_TRAP_MNEMONIC << "\t\t\t\t# ... " << (J - I) << " trap bytes to "
            << hex(T.VAddr + J) << "\n";
         I = J;
         continue;

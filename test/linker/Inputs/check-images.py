@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Independent check of a MELF executable's images (plain Python, no ld.melf
 code): every slot of every image holds the variant's own body or the default
-bytes, padding is int3, metadata agrees with the section headers. Prints one
+bytes, padding is hlt (MELF_X86_TRAP_BYTE), metadata agrees with the section headers. Prints one
 line per slot and 'images ok' or the first problem (exit 1)."""
 import struct
 import sys
@@ -52,8 +52,8 @@ for s in range(ns):
         bsize, = struct.unpack_from("<I", data, m + zoff + (s * nv + v) * 4)
         if present >> v & 1:
             own.append(names[v])
-            if set(body[bsize:]) - {0xCC}:
-                fail("%s/%s: padding is not int3" % (name, names[v]))
+            if set(body[bsize:]) - {0xF4}:
+                fail("%s/%s: padding is not hlt" % (name, names[v]))
         elif body != default:
             fail("%s/%s: no own body but bytes differ from default" % (name, names[v]))
     print("slot %s +0x%x size %d own: %s" % (name, rel, size, " ".join(own) or "-"))

@@ -83,7 +83,7 @@ def main():
     assert pos <= PAGE
 
     def image_text(vname):
-        img = bytearray(b"\xcc" * PAGE)
+        img = bytearray(b"\xf4" * PAGE)  # MELF_X86_TRAP_BYTE (hlt)
         for _, addr, _, bodies in slots:
             body = bodies.get(vname, bodies["default"])
             o = addr - mtext_va
