@@ -20,13 +20,17 @@ import statistics
 import subprocess
 import sys
 
-args = [a for a in sys.argv[1:] if not a.startswith("--")]
-build = os.path.abspath(args[0] if args else "build")
-repeat = 5
-if "--repeat" in sys.argv:
-    repeat = int(sys.argv[sys.argv.index("--repeat") + 1])
-    args = [a for a in args if a != str(repeat)]
-write_docs = "--no-docs" not in sys.argv
+import argparse
+
+ap = argparse.ArgumentParser(description="Runs the MELF benchmarks and reports medians.")
+ap.add_argument("build", nargs="?", default="build", help="the CMake build directory")
+ap.add_argument("--repeat", type=int, default=5, help="runs of each program (default 5)")
+ap.add_argument("--no-docs", action="store_true",
+                help="print the table only; do not touch docs/")
+opts = ap.parse_args()
+build = os.path.abspath(opts.build)
+repeat = max(1, opts.repeat)
+write_docs = not opts.no_docs
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 docs = os.path.join(root, "docs")
 bench = os.path.join(build, "bench")
@@ -96,7 +100,9 @@ for line in run(["bash", os.path.join(root, "bench", "size.sh"), build]).splitli
 
 
 def fmt(v, unit):
-    return ("%.2fx" % v) if unit == "x" else ("%.1f %s" % (v, unit))
+    if unit == "x":
+        return "%.2fx" % v
+    return ("%.0f %s" if v >= 1000 else "%.1f %s") % (v, unit)
 
 
 rows = []
@@ -126,11 +132,12 @@ if write_docs and shutil.which("gnuplot"):
         for key in order:
             if key[0] in (CALLS, MARCH):
                 vals = samples[key]
-                label = key[1].replace("MELF binary, ", "MELF ").replace('"', "")
+                label = ("call: " if key[0] == CALLS else "dot: ") + \
+                    key[1].replace("MELF binary, ", "MELF ").replace('"', "")
                 f.write('%d "%s" %f %f %f\n' % (i, label, statistics.median(vals), min(vals), max(vals)))
                 i += 1
     script = """
-set terminal pngcairo size 900,420 font "sans,10"
+set terminal pngcairo size 900,440 font "sans,10" noenhanced
 set output '%s'
 set title "MELF: call cost (ratio to a direct call) and x86-64-v3 speed-up (median of %d runs, bars: range)"
 set style fill solid 0.6
