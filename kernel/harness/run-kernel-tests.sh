@@ -72,6 +72,21 @@ if [ "$only_selftests" != 1 ] && compgen -G "$kdir/tests/melf/*.c*" > /dev/null;
     progs+=("$out/tests/$name")
   done
 fi
+# The examples that switch per thread with views (the same sources as
+# `make demo`, which runs them per process on the host). The hardening
+# example is not among them: its asan variant needs a dynamically linked
+# program, and guest programs are static.
+if [ "$only_selftests" != 1 ]; then
+  for src in "$kdir"/../examples/simd/dot.c "$kdir"/../examples/debug/on_demand.c; do
+    name=example-$(basename "${src%.*}")
+    # shellcheck disable=SC2046
+    clang-19 $("$melf_config" --cflags) -O2 -Wall -c "$src" -o "$out/tests/$name.o" &&
+      clang-19 $("$melf_config" --ldflags) -static "$out/tests/$name.o" -o "$out/tests/$name" \
+        -lpthread ||
+      fail_stage "compile-$name" "the MELF toolchain could not build $src"
+    progs+=("$out/tests/$name")
+  done
+fi
 # Static guest programs other stages built (test/realworld: a third-party
 # library's workload with threads in different variants).
 for prog in "$build"/realworld/guest/*; do
