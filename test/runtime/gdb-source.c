@@ -22,8 +22,11 @@
 // RUN:   %t 2>&1 | FileCheck %s --check-prefix=ALL
 //
 // Plain breakpoints: gdb finds the clones' shadow locations, the extension
-// disables them so that gdb can run the program.
-// RUN: %melf_gdb -ex 'break leaf' -ex 'info breakpoints' -ex run -ex bt -ex kill \
+// disables them so that gdb can run the program; the software breakpoint is
+// moved to the new image at each process-wide switch, so it stops in every
+// variant, and the program computes the right results.
+// RUN: %melf_gdb -ex 'break leaf' -ex 'info breakpoints' -ex run -ex bt -ex continue -ex continue \
+// RUN:   -ex continue \
 // RUN:   %t 2>&1 | FileCheck %s --check-prefix=PLAIN
 //
 // Symbolizers: the slot address gives the default body's line, always; the
@@ -119,6 +122,13 @@ int main(void) {
 // PLAIN-NEXT: 1.3 n 0x0002{{[0-9a-f]+}} in leaf at
 // PLAIN: Breakpoint 1.1, leaf (n=2)
 // PLAIN: #1 {{.*}} in mid (n={{.*}}1)
+// PLAIN: melf: process-wide switch: 1 software breakpoint location in the MELF area moved to the new image
+// PLAIN: Breakpoint 1.1, leaf
+// PLAIN: melf: thread 1 runs variant 'debug': leaf (n=<not set up yet (prologue)>)
+// PLAIN: melf: process-wide switch: 1 software breakpoint location in the MELF area moved to the new image
+// PLAIN: Breakpoint 1.1, leaf
+// PLAIN: melf: thread 1 runs variant 'size': leaf (n=4)
+// PLAIN: results 13 23 37
 // PLAIN-NOT: Cannot insert
 
 // LINES: {{^0x0001[0-9a-f]+ }}

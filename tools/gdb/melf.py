@@ -19,8 +19,8 @@
 # running variant's line when the program stops in a clone.
 #
 # It also watches libmelf's notify function: when a process-wide switch is
-# about to remap the area while software breakpoints sit in it, it warns
-# (their bytes live in the old image's pages and would be lost).
+# about to remap the area while software breakpoints sit in it, it moves
+# them to the new image (their bytes live in the old image's pages).
 import os
 import re
 import shutil
@@ -333,6 +333,20 @@ def _clone_locations(shadow_pc):
     return locs
 
 
+def _in_prologue(look):
+    """Is the shadow pc in its function's first line-table row (the
+    prologue of an unoptimised clone, before its frame base is set)?"""
+    blk = gdb.block_for_pc(look)
+    while blk is not None and blk.function is None:
+        blk = blk.superblock
+    if blk is None:
+        return False
+    first = gdb.find_pc_line(blk.start)
+    if first.symtab is None or first.last is None:
+        return False
+    return blk.start <= look <= first.last
+
+
 _RANGE = re.compile(r"Range (0x[0-9a-f]+)-(0x[0-9a-f]+): ")
 
 
@@ -348,6 +362,8 @@ def _clone_value(frame, sym, loc, look=None):
     if loc.startswith("a complex DWARF expression"):
         raise gdb.error("location is a DWARF expression, not read by the MELF extension")
     m = _FBREG.match(loc)
+    if m and look is not None and frame.level() == 0 and _in_prologue(look):
+        raise gdb.error("not set up yet (prologue)")
     if m:
         addr = int(frame.read_register(m.group(1))) + int(m.group(2)) + int(m.group(3))
         return gdb.Value(addr).cast(sym.type.pointer()).dereference()
@@ -829,6 +845,10 @@ if Unwinder is not None:
                     val = int.from_bytes(bytes(inf.read_memory(cfa + off, 8)), "little")
                     info.add_saved_register(_REGS[r], gdb.Value(val).cast(ptr))
             info.add_saved_register("rsp", gdb.Value(cfa).cast(ptr))
+            # Callee-saved registers the CFI does not mention keep their value.
+            for r in (3, 6, 12, 13, 14, 15):  # rbx, rbp, r12-r15
+                if r not in row[2]:
+                    info.add_saved_register(_REGS[r], pending.read_register(_REGS[r]))
             return info
 
 
@@ -854,33 +874,78 @@ def _on_stop(event):
     if desc is None:
         return
     name, where, sal = desc
+    if sal.symtab is None and where.startswith("??"):
+        return  # no debug information for this variant's code
     th = gdb.selected_thread()
     print("melf: thread %d runs variant '%s': %s" % (th.num, name, where))
     _print_line(sal)
+
+
+def _area_sw_locations(d):
+    """Enabled software breakpoint locations in the area's text part."""
+    lo, hi = int(d["text"]), int(d["text"]) + int(d["text_size"])
+    out = []
+    for b in gdb.breakpoints():
+        if not b.enabled or b.type != gdb.BP_BREAKPOINT:
+            continue
+        for loc in getattr(b, "locations", []):
+            if loc.enabled and loc.address is not None and lo <= int(loc.address) < hi:
+                out.append((b, loc))
+    return out
+
+
+# Software breakpoints across a process-wide switch. An int3 in the area
+# lives in the old image's page: the remap would erase it, and gdb would
+# later write the old image's saved bytes back over the new one. So when
+# libmelf is about to remap (state REMAP_BEGIN), the notify breakpoint
+# stops for real: gdb takes every breakpoint out of memory, restoring the
+# old image's bytes; the extension disables the area's locations and
+# continues. After the remap (CONSISTENT) it stops again, re-enables them
+# and continues: gdb inserts them into the new image, saving its bytes.
+_parked = []
 
 
 class _Notify(gdb.Breakpoint):
     def __init__(self):
         super().__init__("_melf_debug_notify", internal=True)
         self.silent = True
+        self.commands = "python _notify_commands()\ncontinue"
+        self.phase = None
 
     def stop(self):
         try:
             d = _debug()
         except gdb.GdbError:
             return False
-        if int(d["state"]) != REMAP_BEGIN:
-            return False
-        lo, hi = int(d["text"]), int(d["text"]) + int(d["text_size"])
-        for b in gdb.breakpoints():
-            if not b.enabled or b.type != gdb.BP_BREAKPOINT:
-                continue
-            for loc in getattr(b, "locations", []):
-                if loc.address is not None and lo <= int(loc.address) < hi:
-                    print("melf: warning: software breakpoint %d at 0x%x is in the MELF area, "
-                          "which a process-wide switch now remaps; use 'melf break' "
-                          "(hardware breakpoints)" % (b.number, int(loc.address)))
+        state = int(d["state"])
+        if state == REMAP_BEGIN and _area_sw_locations(d):
+            self.phase = "begin"
+            return True
+        if state != REMAP_BEGIN and _parked:
+            self.phase = "end"
+            return True
         return False
+
+
+def _notify_commands():
+    bp = _armed[0] if _armed else None
+    if bp is None or bp.phase is None:
+        return
+    phase, bp.phase = bp.phase, None
+    if phase == "begin":
+        locs = _area_sw_locations(_debug())
+        for b, loc in locs:
+            loc.enabled = False
+            _parked.append(loc)
+        print("melf: process-wide switch: %d software breakpoint location%s in the MELF "
+              "area moved to the new image" % (len(locs), "" if len(locs) == 1 else "s"))
+    else:
+        for loc in _parked:
+            try:
+                loc.enabled = True
+            except RuntimeError:  # its breakpoint was deleted meanwhile
+                pass
+        del _parked[:]
 
 
 _armed = []
