@@ -21,6 +21,7 @@ packages=(
   libclang-rt-19-dev libelf-dev ninja-build ccache cmake python3 make
   libgtest-dev dpkg-dev xz-utils gcc binutils gdb pkg-config
   gnuplot-nox # bench/report.py draws docs/performance.png
+  linux-perf # melf-perf-report and its test
 )
 if [ "$want_kernel" = 1 ]; then
   # The guest kernel is built with gcc; objtool needs libelf-dev (also in

@@ -68,6 +68,14 @@ if shutil.which("ccache"):
     config.available_features.add("ccache")
 if shutil.which("gdb"):
     config.available_features.add("gdb")
+# perf that may record a software event here (not in every container).
+import subprocess, tempfile
+if shutil.which("perf"):
+    with tempfile.TemporaryDirectory() as d:
+        if subprocess.run(["perf", "record", "-q", "-e", "cpu-clock", "-o",
+                           os.path.join(d, "p.data"), "true"],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0:
+            config.available_features.add("perf")
 config.substitutions.append(
     ("%melf_gdb", "gdb -nx -batch -ex 'source %s' -ex 'set pagination off'"
      % os.path.join(config.melf_src_root, "tools", "gdb", "melf.py")))
