@@ -27,6 +27,8 @@ ap.add_argument("build", nargs="?", default="build", help="the CMake build direc
 ap.add_argument("--repeat", type=int, default=5, help="runs of each program (default 5)")
 ap.add_argument("--no-docs", action="store_true",
                 help="print the table only; do not touch docs/")
+ap.add_argument("--no-linktime", action="store_true",
+                help="skip bench/linktime.sh (20 000 generated functions; minutes)")
 opts = ap.parse_args()
 build = os.path.abspath(opts.build)
 repeat = max(1, opts.repeat)
@@ -92,6 +94,16 @@ if os.path.exists(log):
         views.append((SWITCH, "views (QEMU guest): migrate round trip", "ns", float(m.group(1))))
         views.append((SWITCH, "views (QEMU guest): ratio to a null system call", "x", float(m.group(2))))
 
+# Link and compile time: linktime.sh takes the median of 5 links itself;
+# compile times are one build each. One run (it takes minutes).
+linktime = []
+if not opts.no_linktime:
+    print("report: bench/linktime.sh", file=sys.stderr)
+    for line in run(["bash", os.path.join(root, "bench", "linktime.sh"), build]).splitlines():
+        m = re.match(r"\s+(.+?)\s+(\d+)\s+\(([0-9.]+) x (plain|ld\.lld)\)", line)
+        if m:
+            linktime.append((m.group(1), int(m.group(2)), float(m.group(3)), m.group(4)))
+
 sizes = []
 for line in run(["bash", os.path.join(root, "bench", "size.sh"), build]).splitlines():
     m = re.match(r"(\d+)\s+(\d+)\s+([0-9.]+)x\s+(\d+)\s+([0-9.]+)%", line)
@@ -113,6 +125,10 @@ for key in order:
                  "%s - %s" % (fmt(min(vals), key[2]), fmt(max(vals), key[2])), len(vals)))
 for g, figure, unit, v in views:
     rows.append((g, figure, fmt(v, unit), "(one guest run)", 1))
+for label, ms, ratio, ref in linktime:
+    what = "median of 5 links" if label.startswith("link") else "one build"
+    rows.append(("link and compile time, 20 000 functions (linktime.sh)", label,
+                 "%d ms, %.2fx %s" % (ms, ratio, ref), "(%s)" % what, 1))
 for n, size, ratio, pad in sizes:
     rows.append(("binary size (size.sh)", "%d variant%s" % (n, "s" if n > 1 else ""),
                  "%d bytes, %.2fx plain" % (size, ratio), "padding %.1f%%" % pad, 1))

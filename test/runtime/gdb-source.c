@@ -18,6 +18,7 @@
 // The size variant (optimised clones) and the default, with one breakpoint
 // for all variants; a misspelt variant is an error naming the variants.
 // RUN: %melf_gdb -ex 'break main' -ex run -ex 'melf break -variant nope leaf' \
+// RUN:   -ex 'melf break mid' -ex 'melf break top' -ex 'melf break leaf' -ex 'delete' \
 // RUN:   -ex 'melf break leaf' -ex continue -ex bt -ex continue -ex continue -ex bt -ex kill \
 // RUN:   %t 2>&1 | FileCheck %s --check-prefix=ALL
 //
@@ -105,6 +106,7 @@ int main(void) {
 // DEBUG: $1 = 1
 
 // ALL: melf break: no variant 'nope' (variants: default, debug, size)
+// ALL: melf break: leaf needs 2 hardware breakpoints (one per distinct address), 4 are in use and x86-64 has 4; use -variant V
 // ALL: melf: breakpoint {{[0-9]+}} at 0x{{[0-9a-f]+}} for 'default', 'size'
 // ALL: melf: breakpoint {{[0-9]+}} at 0x{{[0-9a-f]+}} for 'debug'
 // ALL: Breakpoint {{[0-9]+}}, {{.*}}leaf (n=2)

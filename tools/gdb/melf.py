@@ -63,6 +63,8 @@ IMAGE_PREFIX = _ABI["MELF_OUT_IMAGE_PREFIX"]
 MAX_THREADS = _ABI["MELF_DEBUG_MAX_THREADS"]
 DEBUG_VERSION = _ABI["MELF_DEBUG_VERSION"]
 VIEWS = 2
+# Debug address registers on x86-64.
+HW_BREAKPOINTS = 4
 # The safe-point signal of process-wide switches (Linux: SIGRTMAX is 64).
 SAFEPOINT_SIGNAL = 64 - _ABI["MELF_SAFEPOINT_SIGRTMAX_OFFSET"]
 
@@ -277,6 +279,12 @@ area it is an ordinary hardware breakpoint."""
                 mine = default  # no clone: the variant runs the default body
             for a in mine:
                 by_addr.setdefault(a, []).append(v)
+        in_use = sum(1 for b in gdb.breakpoints()
+                     if b.type == gdb.BP_HARDWARE_BREAKPOINT and b.enabled)
+        if in_use + len(by_addr) > HW_BREAKPOINTS:
+            raise gdb.GdbError("melf break: %s needs %d hardware breakpoints (one per distinct "
+                               "address), %d are in use and x86-64 has %d; use -variant V"
+                               % (spec, len(by_addr), in_use, HW_BREAKPOINTS))
         for a, vs in sorted(by_addr.items()):
             gdb.execute("hbreak *0x%x" % a, from_tty)
             bp = gdb.breakpoints()[-1]
