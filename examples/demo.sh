@@ -73,8 +73,11 @@ echo "== per thread, with address-space views"
 log="$BUILD/test-results/kernel.log"
 if [ -f "$log" ] && grep -q '^=== example-dot' "$log"; then
   echo "-- from the last guest run ($log):"
+  # The examples' own lines; of AddressSanitizer's report only its first line.
   sed -n '/^=== example-dot/,/^MELF-GUEST-RESULTS-BEGIN/p' "$log" |
-    sed -n '/^=== example-/,/^=== [^e]/p' | grep -v '^=== [^e]' | sed 's/^/   /'
+    sed -n '/^=== example-/,/^=== [^e]/p' | grep -v '^=== [^e]' |
+    sed -E 's/\x1b\[[0-9;]*m//g; s/^==[0-9]+==//' | grep -vE '^(WARNING|[[:space:]]|Shadow|SUMMARY|Thread T|0x|READ|WRITE|allocated|=>|={5,}|ABORTING|$)' |
+    sed 's/^/   /'
 else
   echo "   not run yet: 'make check-kernel' boots the mmview kernel in QEMU and runs"
   echo "   examples/simd/dot.c and examples/debug/on_demand.c there, one variant per thread"

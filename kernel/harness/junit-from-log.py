@@ -97,7 +97,9 @@ for name in sorted(set(observed) | set(baseline)):
         cases.append((case, None))
 
 for pattern, what in [(r"Kernel panic", "kernel panic"), (r"\bOops\b|BUG:", "kernel oops/BUG"),
-                      (r"WARNING:", "kernel warning (lockdep or WARN)"),
+                      # At a line's start (after a printk time stamp, if
+                      # any): user programs print "==pid==WARNING: ..." too.
+                      (r"(?m)^(\[\s*[0-9.]+\]\s*)?WARNING:", "kernel warning (lockdep or WARN)"),
                       (r"INFO: task .* blocked", "hung task")]:
     m = re.search(pattern, text)
     if m:

@@ -4,8 +4,9 @@
 #
 #   kernel/harness/mkinitramfs.sh OUT_CPIO PROGRAM...
 #
-# OUT_CPIO is a gzip-compressed newc cpio archive. The programs must be
-# statically linked (the guest has no shared libraries yet). Each program is
+# OUT_CPIO is a gzip-compressed newc cpio archive. Dynamically linked
+# programs get their loader and shared libraries (as `ldd` finds them on the
+# host) at the same paths in the guest. Each program is
 # one guest test named after its file; it prints its own lines and reports
 # by its exit status. /bin/melf-exit (built here from melf-exit.c) ends the
 # run through QEMU's isa-debug-exit device.
@@ -50,6 +51,17 @@ while [ $# -gt 0 ]; do
     cp "$1" "$root/tests/$(basename "$1")"
     shift
   fi
+done
+
+# Shared libraries of dynamically linked programs, at the host's paths.
+for f in "$root"/tests/* "$root"/bench/*; do
+  [ -f "$f" ] || continue
+  # (static programs: ldd fails and prints no path)
+  { ldd "$f" 2>/dev/null || true; } | { grep -oE '/[^ ]+' || true; } | while read -r lib; do
+    [ -f "$lib" ] || continue
+    mkdir -p "$root$(dirname "$lib")"
+    [ -e "$root$lib" ] || cp -L "$lib" "$root$lib"
+  done
 done
 
 cat > "$root/init" <<'INIT'

@@ -74,15 +74,18 @@ if [ "$only_selftests" != 1 ] && compgen -G "$kdir/tests/melf/*.c*" > /dev/null;
 fi
 # The examples that switch per thread with views (the same sources as
 # `make demo`, which runs them per process on the host). The hardening
-# example is not among them: its asan variant needs a dynamically linked
-# program, and guest programs are static.
+# example's asan variant needs ASan's runtime, which needs a dynamically
+# linked program: mkinitramfs.sh copies its shared libraries.
 if [ "$only_selftests" != 1 ]; then
-  for src in "$kdir"/../examples/simd/dot.c "$kdir"/../examples/debug/on_demand.c; do
+  for src in "$kdir"/../examples/simd/dot.c "$kdir"/../examples/debug/on_demand.c \
+             "$kdir"/../examples/hardening/requests.c; do
     name=example-$(basename "${src%.*}")
+    link=(-static)
+    case "$src" in */hardening/*) link=(-fsanitize=address) ;; esac
     # shellcheck disable=SC2046
     clang-19 $("$melf_config" --cflags) -O2 -Wall -c "$src" -o "$out/tests/$name.o" &&
-      clang-19 $("$melf_config" --ldflags) -static "$out/tests/$name.o" -o "$out/tests/$name" \
-        -lpthread ||
+      clang-19 $("$melf_config" --ldflags) "${link[@]}" "$out/tests/$name.o" \
+        -o "$out/tests/$name" -lpthread ||
       fail_stage "compile-$name" "the MELF toolchain could not build $src"
     progs+=("$out/tests/$name")
   done
