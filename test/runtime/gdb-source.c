@@ -9,9 +9,11 @@
 // RUN: %clang %melf_ldflags -g %t.o -lpthread -o %t
 //
 // The debug variant: two threads shown in it, a stop in the debug clone of
-// `leaf` with its line, a backtrace through three clone frames, variables.
+// `leaf` with its line, a backtrace through three clone frames, variables,
+// a step to the next line of the clone.
 // RUN: %melf_gdb -ex 'break main' -ex run -ex 'melf break -variant debug leaf' \
 // RUN:   -ex continue -ex 'info melf' -ex bt -ex 'melf print n' -ex 'melf print sq' \
+// RUN:   -ex 'melf next' -ex 'melf print sq' \
 // RUN:   -ex up -ex 'melf frame' -ex 'melf list' -ex 'print $_melf_variant()' -ex kill \
 // RUN:   %t 2>&1 | FileCheck %s --check-prefix=DEBUG
 //
@@ -100,6 +102,9 @@ int main(void) {
 // DEBUG-NEXT: #3 {{.*}} in main () at {{.*}}gdb-source.c:
 // DEBUG: n = 3
 // DEBUG: sq = {{-?[0-9]+}}
+// DEBUG: leaf (n=3) at {{.*}}gdb-source.c:[[#LEAF+1]] [variant debug]
+// DEBUG-NEXT: [[#LEAF+1]]  return sq + 1;
+// DEBUG: sq = 9
 // DEBUG: #1 {{.*}} in mid (n=2) at {{.*}}gdb-source.c:[[#LEAF+5]] [variant debug]
 // DEBUG-NEXT: [[#LEAF+5]]  int r = leaf(n + 1);
 // DEBUG: [[#LEAF+5]]  int r = leaf(n + 1);

@@ -9,7 +9,8 @@
 #                                 valid in every view and after switches
 #   melf frame / melf list        the selected frame's function and source
 #                                 line in the variant its thread runs
-#   melf print EXPR               EXPR evaluated in the running variant's scope
+#   melf print NAME               a variable, read with the running variant's DWARF
+#   melf next / melf step         one source line of the running variant
 #   $_melf_variant()              the selected thread's variant id
 #
 # Source level: ld.melf puts the DWARF of variant v's clones at shadow
@@ -505,6 +506,74 @@ location the running variant's DWARF gives it."""
         gdb.execute("print " + name, from_tty)  # globals are the same in every variant
 
 
+_quiet = []  # set while melf next/step drive the program
+
+
+def _line_of(frame):
+    """(file, line) of a frame in the variant its thread runs."""
+    w = _clone_where(frame)
+    sal = w[2] if w is not None else frame.find_sal()
+    return (sal.symtab.filename if sal.symtab else None, sal.line)
+
+
+class _MelfStep(gdb.Command):
+    """Steps by source lines of the variant that runs (gdb's own step and
+next use the default body's line table, which does not describe a clone)."""
+
+    LIMIT = 100000  # instructions
+
+    def __init__(self, name, insn, doc):
+        self.insn = insn
+        self.__doc__ = doc
+        super().__init__(name, gdb.COMMAND_RUNNING)
+
+    def invoke(self, arg, from_tty):
+        if gdb.selected_inferior().pid == 0:
+            raise gdb.GdbError("The program is not being run.")
+        start = gdb.newest_frame()
+        older = start.older()
+        where = _line_of(start)
+        limit = False
+        _quiet.append(1)
+        # gdb prints every instruction step's stop (not capturable with
+        # to_string): point its standard output at /dev/null meanwhile.
+        gdb.flush()
+        saved = os.dup(1)
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 1)
+        os.close(null)
+        try:
+            for _ in range(self.LIMIT):
+                gdb.execute(self.insn, to_string=True)
+                if gdb.selected_inferior().pid == 0 or not gdb.selected_thread():
+                    return
+                f = gdb.newest_frame()
+                if not start.is_valid() or (older is not None and f == older):
+                    break  # returned
+                if self.insn == "stepi" and f != start and f.older() == start:
+                    break  # stepped into a call
+                if f == start:
+                    now = _line_of(f)
+                    if now[1] and now != where:
+                        break
+            else:
+                limit = True
+        finally:
+            gdb.flush()
+            os.dup2(saved, 1)
+            os.close(saved)
+            _quiet.pop()
+        if limit:
+            print("melf: stopped after %d instructions on the same line" % self.LIMIT)
+        f = gdb.newest_frame()
+        desc = _describe(f)
+        if desc is None:
+            gdb.execute("frame", from_tty)
+        else:
+            print("%s [variant %s]" % (desc[1], desc[0]))
+            _print_line(desc[2])
+
+
 try:
     from gdb.FrameDecorator import FrameDecorator
 except ImportError:  # gdb without frame filters
@@ -872,7 +941,7 @@ def _hide_shadow_locations(bp):
 
 
 def _on_stop(event):
-    if not isinstance(event, gdb.StopEvent):
+    if not isinstance(event, gdb.StopEvent) or _quiet:
         return
     try:
         frame = gdb.selected_frame()
@@ -978,6 +1047,10 @@ MelfBreak()
 MelfFrame()
 MelfList()
 MelfPrint()
+_MelfStep("melf next", "nexti",
+          "melf next: the next source line of the variant that runs, stepping over calls.")
+_MelfStep("melf step", "stepi",
+          "melf step: the next source line of the variant that runs, into calls.")
 MelfVariantFunction()
 if FrameDecorator is not None:
     _CloneFrameFilter()
