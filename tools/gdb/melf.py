@@ -647,7 +647,8 @@ _REGS = ["rax", "rdx", "rcx", "rbx", "rsi", "rdi", "rbp", "rsp",
 _state = {"debug": None, "fdes": {}}
 
 
-def _uleb(b, i):
+def _leb(b, i, signed=False):
+    """A LEB128 number at b[i]: (value, index after it)."""
     r = shift = 0
     while True:
         c = b[i]
@@ -655,20 +656,17 @@ def _uleb(b, i):
         r |= (c & 0x7f) << shift
         shift += 7
         if c < 0x80:
+            if signed and c & 0x40:
+                r -= 1 << shift
             return r, i
+
+
+def _uleb(b, i):
+    return _leb(b, i)
 
 
 def _sleb(b, i):
-    r = shift = 0
-    while True:
-        c = b[i]
-        i += 1
-        r |= (c & 0x7f) << shift
-        shift += 7
-        if c < 0x80:
-            if c & 0x40:
-                r -= 1 << shift
-            return r, i
+    return _leb(b, i, True)
 
 
 def _read_enc(b, i, enc, here):
@@ -1029,6 +1027,7 @@ _armed = []
 
 
 def _arm(event=None):
+    _state["fdes"].clear()  # a new or reloaded program: its unwind tables
     if _armed:
         return
     try:
