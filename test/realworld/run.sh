@@ -92,31 +92,44 @@ lz4_suite() { # DIR LABEL [VARIANT]
   done
 }
 
-run_lz4() {
-  local src d n
-  src=$(fetch lz4) || { record lz4/fetch FAIL "apt-get source lz4"; return; }
-  say "LZ4 from Debian source $(basename "$src")"
-  n=$(fresh_copy "$src" lz4-normal)
-  if lz4_build "$n" clang-19 "-O2" ""; then lz4_suite "$n" normal-build
-  else record lz4/normal-build/build FAIL "see $n.build.log"; fi
+# build_both LIB BUILD_FN SUITE_FN FUNCTIONS PROGRAM MIN_SLOTS CHECK_ARG...:
+# LIB from Debian's source, built twice with its own build system: without
+# MELF (its suite must pass) and with MELF variants of FUNCTIONS; PROGRAM has
+# at least MIN_SLOTS slots, starts in every variant (variant_check with
+# CHECK_ARG...) and passes the suite in every variant. Sets lib_src,
+# melf_dir, melf_cflags and melf_ldflags for more checks; returns 1 if
+# there is no MELF build.
+build_both() {
+  local lib=$1 build=$2 suite=$3 funcs=$4 program=$5 min_slots=$6
+  shift 6
+  local src n slots v
+  src=$(fetch "$lib") || { record "$lib/fetch" FAIL "apt-get source $lib"; return 1; }
+  lib_src=$src
+  say "$lib from Debian source $(basename "$src")"
+  n=$(fresh_copy "$src" "$lib-normal")
+  if "$build" "$n" clang-19 "-O2" ""; then "$suite" "$n" normal-build
+  else record "$lib/normal-build/build" FAIL "see $n.build.log"; fi
 
-  d=$(fresh_copy "$src" lz4-melf)
-  local cflags ldflags
-  cflags="$("$mcfg" --cflags) -fplugin-arg-melf-variants=x86-64-v3,debug,asan -fplugin-arg-melf-functions=$lz4_functions -O2"
-  ldflags="$("$mcfg" --ldflags) -fsanitize=address"
-  if ! lz4_build "$d" clang-19 "$cflags" "$ldflags"; then
-    record lz4/melf/build FAIL "see $d.build.log"; return
+  melf_dir=$(fresh_copy "$src" "$lib-melf")
+  melf_cflags="$("$mcfg" --cflags) -fplugin-arg-melf-variants=x86-64-v3,debug,asan -fplugin-arg-melf-functions=$funcs -O2"
+  melf_ldflags="$("$mcfg" --ldflags) -fsanitize=address"
+  if ! "$build" "$melf_dir" clang-19 "$melf_cflags" "$melf_ldflags"; then
+    record "$lib/melf/build" FAIL "see $melf_dir.build.log"; return 1
   fi
-  record lz4/melf/build PASS
-  local slots
-  slots=$("$objdump" --slots "$d/programs/lz4" | grep -cE '^ +[0-9]+ +0x')
-  if [ "$slots" = 12 ]; then record lz4/melf/slots-for-the-function-list PASS
-  else record lz4/melf/slots-for-the-function-list FAIL "$slots slots, expected 12"; fi
-  local v
+  record "$lib/melf/build" PASS
+  slots=$("$objdump" --slots "$melf_dir/$program" | grep -cE '^ +[0-9]+ +0x')
+  if [ "$slots" -ge "$min_slots" ]; then record "$lib/melf/slots-for-the-function-list" PASS
+  else record "$lib/melf/slots-for-the-function-list" FAIL "$slots slots, expected $min_slots"; fi
   for v in "${variants[@]}"; do
-    variant_check lz4 "$v" "$d/programs/lz4" -V
-    lz4_suite "$d" "$v" "$v"
+    variant_check "$lib" "$v" "$melf_dir/$program" "$@"
+    "$suite" "$melf_dir" "$v" "$v"
   done
+}
+
+run_lz4() {
+  # (12 functions in the list: the slot count is exact.)
+  build_both lz4 lz4_build lz4_suite "$lz4_functions" programs/lz4 12 -V || return
+  local src=$lib_src d=$melf_dir cflags=$melf_cflags ldflags=$melf_ldflags
 
   # A planted out-of-bounds write: the harness lies about the output
   # capacity, LZ4_decompress_safe writes past the heap buffer. The asan
@@ -198,30 +211,8 @@ zlib_suite() { # DIR LABEL [VARIANT]
 }
 
 run_zlib() {
-  local src d n
-  src=$(fetch zlib) || { record zlib/fetch FAIL "apt-get source zlib"; return; }
-  say "zlib from Debian source $(basename "$src")"
-  n=$(fresh_copy "$src" zlib-normal)
-  if zlib_build "$n" clang-19 "-O2" ""; then zlib_suite "$n" normal-build
-  else record zlib/normal-build/build FAIL "see $n.build.log"; fi
-
-  d=$(fresh_copy "$src" zlib-melf)
-  local cflags ldflags
-  cflags="$("$mcfg" --cflags) -fplugin-arg-melf-variants=x86-64-v3,debug,asan -fplugin-arg-melf-functions=$zlib_functions -O2"
-  ldflags="$("$mcfg" --ldflags) -fsanitize=address"
-  if ! zlib_build "$d" clang-19 "$cflags" "$ldflags"; then
-    record zlib/melf/build FAIL "see $d.build.log"; return
-  fi
-  record zlib/melf/build PASS
-  local slots
-  slots=$("$objdump" --slots "$d/example" | grep -cE '^ +[0-9]+ +0x')
-  if [ "$slots" -ge 8 ]; then record zlib/melf/slots-for-the-function-list PASS
-  else record zlib/melf/slots-for-the-function-list FAIL "$slots slots"; fi
-  local v
-  for v in "${variants[@]}"; do
-    variant_check zlib "$v" "$d/example" "$work/zlib-check.tmp"
-    zlib_suite "$d" "$v" "$v"
-  done
+  build_both zlib zlib_build zlib_suite "$zlib_functions" example 8 "$work/zlib-check.tmp" || return
+  local d=$melf_dir
   # minigzip compress + decompress of the same 16 MB: median of 5 runs.
   [ -f "$work/lz4-bench.dat" ] || head -c 16000000 /dev/urandom | base64 > "$work/lz4-bench.dat"
   for v in "${variants[@]}"; do

@@ -33,13 +33,12 @@ import gdb
 _HERE = os.path.dirname(os.path.abspath(globals().get("__file__", "")))
 
 
-def _abi_constants():
-    """The MELF_* constants of include/melf/abi.h, the one place they are
-    defined: next to the source tree's tools/gdb or the installed
-    share/melf/gdb (MELF_ABI_H overrides)."""
-    for cand in (os.environ.get("MELF_ABI_H"),
-                 os.path.join(_HERE, "..", "..", "include", "melf", "abi.h"),
-                 os.path.join(_HERE, "..", "..", "..", "include", "melf", "abi.h")):
+def _constants(env, source, installed):
+    """The MELF_* constants of a header, the one place they are defined,
+    found from the source tree's tools/gdb or the installed share/melf/gdb
+    (the environment variable `env` overrides)."""
+    for cand in (os.environ.get(env), os.path.join(_HERE, "..", "..", *source),
+                 os.path.join(_HERE, "..", "..", "..", *installed)):
         if cand and os.path.isfile(cand):
             out = {}
             with open(cand) as f:
@@ -53,17 +52,19 @@ def _abi_constants():
                 for m in re.finditer(r"^\s+(MELF_\w+) = (\d+)", f.read(), re.M):
                     out[m.group(1)] = int(m.group(2))  # enumerators
             return out
-    raise gdb.GdbError("melf: include/melf/abi.h not found next to %s (set MELF_ABI_H)" % _HERE)
+    raise gdb.GdbError("melf: %s not found next to %s (set %s)" % ("/".join(installed), _HERE, env))
 
 
-_ABI = _abi_constants()
-MODES = {0: "no switching", 1: "process mode", 2: "views mode"}
+_ABI = _constants("MELF_ABI_H", ("include", "melf", "abi.h"), ("include", "melf", "abi.h"))
+_API = _constants("MELF_H", ("runtime", "include", "melf.h"), ("include", "melf.h"))
+VIEWS = _API["MELF_MODE_VIEWS"]
+MODES = {_API["MELF_MODE_NONE"]: "no switching", _API["MELF_MODE_PROCESS"]: "process mode",
+         VIEWS: "views mode"}
 REMAP_BEGIN = _ABI["MELF_DEBUG_REMAP_BEGIN"]
 SHADOW_SHIFT = _ABI["MELF_DEBUG_SHADOW_SHIFT"]
 IMAGE_PREFIX = _ABI["MELF_OUT_IMAGE_PREFIX"]
 MAX_THREADS = _ABI["MELF_DEBUG_MAX_THREADS"]
 DEBUG_VERSION = _ABI["MELF_DEBUG_VERSION"]
-VIEWS = 2
 # Debug address registers on x86-64.
 HW_BREAKPOINTS = 4
 # The safe-point signal of process-wide switches (Linux: SIGRTMAX is 64).
