@@ -64,6 +64,8 @@ config.substitutions.append(
 if os.path.exists(os.path.join(melf_bin, "ld.melf")):
     config.available_features.add("ld-melf")
 import shutil
+if os.geteuid() == 0:
+    config.available_features.add("root")
 if shutil.which("ccache"):
     config.available_features.add("ccache")
 if shutil.which("gdb"):

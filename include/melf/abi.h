@@ -23,7 +23,7 @@ extern "C" {
 /* Version of the object-level records (.melf.group). */
 #define MELF_OBJ_VERSION 1u
 /* Version of the run-time metadata (.melf.meta, PT_MELF_META). */
-#define MELF_META_VERSION 1u
+#define MELF_META_VERSION 2u
 
 /* ---- Names ------------------------------------------------------------- */
 
@@ -235,7 +235,7 @@ struct melf_data_entry {
  * addresses (add the load bias at run time); all offsets in the header are
  * from the start of the header. Layout:
  *   header | variants[nvariants] | slots[nslots] |
- *   body_sizes[nslots][nvariants] (u32) | string table
+ *   bodies[nslots][nvariants] (struct melf_meta_body) | string table
  */
 
 #define MELF_META_MAGIC 0x464c454du /* "MELF" read as little-endian u32 */
@@ -265,10 +265,10 @@ struct melf_meta_header {
   uint32_t nvariants;    /* including default (id 0), <= MELF_MAX_VARIANTS */
   uint32_t variant_size; /* sizeof(struct melf_meta_variant) = 72      */
   uint32_t nslots;
-  uint32_t slot_size;    /* sizeof(struct melf_meta_slot) = 24         */
+  uint32_t slot_size;    /* sizeof(struct melf_meta_slot) = 32         */
   uint32_t variants_off;
   uint32_t slots_off;
-  uint32_t sizes_off;    /* u32 body_sizes[nslots][nvariants]          */
+  uint32_t bodies_off;   /* struct melf_meta_body [nslots][nvariants]  */
   uint32_t strtab_off;
   uint32_t strtab_size;  /* NUL-terminated names; offset 0 = ""        */
   uint32_t flags;        /* zero                                        */
@@ -286,12 +286,28 @@ struct melf_meta_variant {
   uint64_t part_offset[MELF_PART_COUNT];
 };
 
+/* A slot covers [addr - prefix, addr + size): `addr` is the entry, the
+ * function symbol's address, the same in every image. Bytes before it are
+ * body prefixes (function-sanitizer signatures, kCFI type hashes,
+ * patchable-entry NOPs), each body's ending at the entry. */
 struct melf_meta_slot {
-  uint64_t addr;     /* link-time address of the slot = the symbol's   */
-  uint32_t size;     /* bytes reserved: the largest body, aligned       */
+  uint64_t addr;     /* link-time address of the entry = the symbol's  */
+  uint32_t size;     /* bytes reserved from addr: the largest body      */
   uint32_t name_off; /* symbol name in the string table                */
   uint64_t present;  /* bit v: variant v has its own body (bit 0 set)  */
+  uint32_t prefix;   /* bytes reserved before addr: the largest prefix  */
+  uint32_t reserved; /* zero                                            */
 };
+
+/* Body of variant v in slot s (the default's where v has none): it covers
+ * [addr - prefix, addr + size) of the slot. */
+struct melf_meta_body {
+  uint32_t size;   /* bytes from the entry to the end of the body      */
+  uint32_t prefix; /* bytes of the body before the entry (<= slot's)   */
+};
+
+/* The largest prefix a body may have before its entry. */
+#define MELF_MAX_PREFIX 4096u
 
 /* ---- Debugger interface: libmelf <-> debuggers (docs/debugging.md) ---- */
 /*

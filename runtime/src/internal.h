@@ -69,4 +69,18 @@ MELF_HIDDEN size_t melf_vfmt(char *buf, size_t cap, const char *fmt,
 MELF_HIDDEN size_t melf_fmt(char *buf, size_t cap, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* ---- Process environment (util.c) ------------------------------------- */
+
+/* Non-zero in secure-execution mode (AT_SECURE: setuid, setgid, file
+ * capabilities): libmelf then ignores every MELF_* variable, as the dynamic
+ * loader ignores LD_* variables. */
+MELF_HIDDEN int melf_secure(void);
+/* getenv for MELF_* settings: NULL in secure-execution mode. */
+MELF_HIDDEN const char *melf_env(const char *name);
+/* mmap(addr, len, prot, MAP_PRIVATE | MAP_FIXED, fd, off) through the raw
+ * system call (no interceptor of a sanitizer runtime runs): 0 or -1 with
+ * errno set. */
+MELF_HIDDEN int melf_sys_mmap_fixed(uintptr_t addr, uint64_t len, int prot,
+                                    int fd, uint64_t off);
+
 #endif

@@ -338,15 +338,19 @@ static int fd_still_ours(void) {
          st.st_ino == g.ino;
 }
 
-/* Map variant `id`'s image over the area in the calling thread's view. */
+/* Map variant `id`'s image over the area in the calling thread's view.
+ * Through the raw system call, not libc's mmap: sanitizer runtimes (TSan,
+ * MSan, ...) intercept mmap and update shadow memory for the range, which
+ * is neither needed for code nor safe while other threads are stopped at a
+ * safe point or run in other views. */
 static int map_image(int id) {
   const struct melf_variant_rt *v = &g.L.v[id];
-  if (mmap((void *)g.text, g.text_size, PROT_READ | PROT_EXEC,
-           MAP_PRIVATE | MAP_FIXED, g.fd, (off_t)v->text_off) == MAP_FAILED)
+  if (melf_sys_mmap_fixed(g.text, g.text_size, PROT_READ | PROT_EXEC, g.fd,
+                          v->text_off) != 0)
     return MELF_ESYS;
   if (g.rodata_size &&
-      mmap((void *)g.rodata, g.rodata_size, PROT_READ, MAP_PRIVATE | MAP_FIXED,
-           g.fd, (off_t)v->rodata_off) == MAP_FAILED)
+      melf_sys_mmap_fixed(g.rodata, g.rodata_size, PROT_READ, g.fd,
+                          v->rodata_off) != 0)
     return MELF_ESYS;
   return 0;
 }
@@ -748,7 +752,11 @@ static int same_image(int fd, const unsigned char *meta, uint64_t size,
 
 static void open_executable(const unsigned char *meta, uint64_t size,
                             uint64_t off) {
-  const char *paths[2] = {"/proc/self/exe", (const char *)getauxval(AT_EXECFN)};
+  /* AT_EXECFN is the path the caller gave execve: in secure-execution mode
+   * (setuid, file capabilities) it names a file the caller may control,
+   * so only the kernel's link to the running executable is used. */
+  const char *paths[2] = {"/proc/self/exe",
+                          melf_secure() ? 0 : (const char *)getauxval(AT_EXECFN)};
   int err = 0;
   for (int i = 0; i < 2 && g.fd < 0; i++) {
     if (!paths[i])
@@ -822,7 +830,7 @@ static int probe_views(const char **why) {
 }
 
 static void choose_mode(void) {
-  const char *env = getenv("MELF_MODE"), *why = "";
+  const char *env = melf_env("MELF_MODE"), *why = "";
   int want = 0; /* 0 auto, 1 process, 2 views */
   if (env && *env) {
     if (!strcmp(env, "process"))
@@ -983,7 +991,7 @@ static void discover(void) {
 }
 
 static void apply_env_variant(void) {
-  const char *want = getenv("MELF_VARIANT");
+  const char *want = melf_env("MELF_VARIANT");
   if (!want || !*want)
     return;
   if (g.status == MELF_ENOMELF) {
@@ -1032,9 +1040,9 @@ static void apply_env_variant(void) {
 }
 
 __attribute__((constructor(101))) static void melf_init(void) {
-  const char *d = getenv("MELF_DEBUG");
+  const char *d = melf_env("MELF_DEBUG");
   g.debug = d && *d && strcmp(d, "0") != 0;
-  const char *c = getenv("MELF_CHECK");
+  const char *c = melf_env("MELF_CHECK");
   atomic_store(&g_check, c && *c && strcmp(c, "0") != 0);
   discover();
   apply_env_variant();

@@ -16,12 +16,6 @@
 #define PF_R_ 4u
 #define PT_LOAD_ 1u
 
-static uint64_t rd(const unsigned char *p, uint64_t off, int n) {
-  uint64_t v = 0;
-  memcpy(&v, p + off, (size_t)n); /* little-endian host (x86-64, AArch64) */
-  return v;
-}
-
 static int fail(char *why, size_t len, const char *fmt, ...) {
   __builtin_va_list ap;
   __builtin_va_start(ap, fmt);
@@ -128,7 +122,8 @@ int melf_meta_parse(const void *meta, uint64_t size, uint64_t meta_vaddr,
    * 32-bit products). */
   uint64_t vend = (uint64_t)h.variants_off + (uint64_t)h.nvariants * h.variant_size;
   uint64_t send = (uint64_t)h.slots_off + (uint64_t)h.nslots * h.slot_size;
-  uint64_t zend = (uint64_t)h.sizes_off + (uint64_t)h.nslots * h.nvariants * 4u;
+  uint64_t zend = (uint64_t)h.bodies_off +
+                  (uint64_t)h.nslots * h.nvariants * sizeof(struct melf_meta_body);
   uint64_t tend = (uint64_t)h.strtab_off + h.strtab_size;
   if (h.variants_off < h.header_size || vend > size)
     return fail(why, wl, "variant table [%u, +%lu) outside the metadata",
@@ -136,9 +131,9 @@ int melf_meta_parse(const void *meta, uint64_t size, uint64_t meta_vaddr,
   if (h.slots_off < vend || send > size)
     return fail(why, wl, "slot table (%u slots at %u) outside the metadata",
                 h.nslots, h.slots_off);
-  if (h.sizes_off < send || zend > size)
-    return fail(why, wl, "body size table at %u outside the metadata",
-                h.sizes_off);
+  if (h.bodies_off < send || zend > size)
+    return fail(why, wl, "body table at %u outside the metadata",
+                h.bodies_off);
   if (h.strtab_off < zend || tend > size)
     return fail(why, wl, "string table [%u, +%u) outside the metadata",
                 h.strtab_off, h.strtab_size);
@@ -278,9 +273,18 @@ int melf_meta_parse(const void *meta, uint64_t size, uint64_t meta_vaddr,
   for (uint32_t s = 0; s < h.nslots; s++) {
     struct melf_meta_slot sl;
     memcpy(&sl, m + h.slots_off + (uint64_t)s * h.slot_size, sizeof sl);
-    if (!inside(sl.addr, sl.size, text->vaddr, text->size))
-      return fail(why, wl, "slot %u [%lx, +%u) outside the text part", s,
-                  (unsigned long)sl.addr, sl.size);
+    if (sl.prefix > MELF_MAX_PREFIX)
+      return fail(why, wl, "slot %u: prefix %u exceeds %u", s, sl.prefix,
+                  MELF_MAX_PREFIX);
+    if (sl.addr < sl.prefix ||
+        !inside(sl.addr - sl.prefix, (uint64_t)sl.prefix + sl.size,
+                text->vaddr, text->size))
+      return fail(why, wl, "slot %u [%lx, +%lu) outside the text part", s,
+                  (unsigned long)(sl.addr - sl.prefix),
+                  (unsigned long)sl.prefix + sl.size);
+    if (sl.reserved)
+      return fail(why, wl, "slot %u: reserved field is %x, not zero", s,
+                  sl.reserved);
     if (sl.name_off >= h.strtab_size)
       return fail(why, wl, "slot %u: name offset %u outside the string table",
                   s, sl.name_off);
@@ -289,10 +293,13 @@ int melf_meta_parse(const void *meta, uint64_t size, uint64_t meta_vaddr,
       return fail(why, wl, "slot %u: bad present mask %lx", s,
                   (unsigned long)sl.present);
     for (uint32_t v = 0; v < h.nvariants; v++) {
-      uint32_t bs = (uint32_t)rd(m, h.sizes_off + 4u * ((uint64_t)s * h.nvariants + v), 4);
-      if (bs > sl.size)
-        return fail(why, wl, "slot %u: body of variant %u (%u bytes) exceeds "
-                    "the slot (%u)", s, v, bs, sl.size);
+      struct melf_meta_body b;
+      memcpy(&b, m + h.bodies_off + ((uint64_t)s * h.nvariants + v) * sizeof b,
+             sizeof b);
+      if (b.size > sl.size || b.prefix > sl.prefix)
+        return fail(why, wl, "slot %u: body of variant %u (%u+%u bytes) "
+                    "exceeds the slot (%u+%u)", s, v, b.prefix, b.size,
+                    sl.prefix, sl.size);
     }
   }
   return 0;

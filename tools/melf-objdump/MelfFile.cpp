@@ -396,7 +396,7 @@ MelfFile::Status MelfFile::readMeta(std::string &Msg) {
   M.SlotSize = read32le(P + offsetof(melf_meta_header, slot_size));
   M.VariantsOff = read32le(P + offsetof(melf_meta_header, variants_off));
   M.SlotsOff = read32le(P + offsetof(melf_meta_header, slots_off));
-  M.SizesOff = read32le(P + offsetof(melf_meta_header, sizes_off));
+  M.BodiesOff = read32le(P + offsetof(melf_meta_header, bodies_off));
   M.StrtabOff = read32le(P + offsetof(melf_meta_header, strtab_off));
   M.StrtabSize = read32le(P + offsetof(melf_meta_header, strtab_size));
   M.Flags = read32le(P + offsetof(melf_meta_header, flags));
@@ -411,7 +411,7 @@ MelfFile::Status MelfFile::readMeta(std::string &Msg) {
   if (M.Magic != MELF_META_MAGIC)
     return Fail("bad magic " + hex(M.Magic) + " (expected " +
                 hex(MELF_META_MAGIC) + ")");
-  if (M.Version == 0 || M.Version > MELF_META_VERSION)
+  if (M.Version != MELF_META_VERSION)
     return Fail("version " + Twine(M.Version) + " is not supported (this "
                 "tool reads version " + Twine(MELF_META_VERSION) + ")");
   if (M.HeaderSize < sizeof(melf_meta_header))
@@ -451,8 +451,8 @@ MelfFile::Status MelfFile::readMeta(std::string &Msg) {
              uint64_t(M.NVariants) * M.VariantSize) ||
       !Table("slots_off", M.SlotsOff, "nslots", M.NSlots,
              uint64_t(M.NSlots) * M.SlotSize) ||
-      !Table("sizes_off", M.SizesOff, "nslots", M.NSlots,
-             uint64_t(M.NSlots) * M.NVariants * 4) ||
+      !Table("bodies_off", M.BodiesOff, "nslots", M.NSlots,
+             uint64_t(M.NSlots) * M.NVariants * sizeof(melf_meta_body)) ||
       !Table("strtab_off", M.StrtabOff, "strtab_size", M.StrtabSize,
              M.StrtabSize))
     return Status::Error;
@@ -481,13 +481,18 @@ MelfFile::Status MelfFile::readMeta(std::string &Msg) {
     R.Size = read32le(Q + offsetof(melf_meta_slot, size));
     R.NameOff = read32le(Q + offsetof(melf_meta_slot, name_off));
     R.Present = read64le(Q + offsetof(melf_meta_slot, present));
+    R.Prefix = read32le(Q + offsetof(melf_meta_slot, prefix));
+    R.Reserved = read32le(Q + offsetof(melf_meta_slot, reserved));
     R.Name = readString(M.Strtab, R.NameOff, R.NameOk);
     if (!R.NameOk)
       R.Name = "<bad name_off " + std::to_string(R.NameOff) + ">";
     M.Slots.push_back(std::move(R));
   }
-  M.BodySizes.resize(uint64_t(M.NSlots) * M.NVariants);
-  for (uint64_t I = 0; I < M.BodySizes.size(); ++I)
-    M.BodySizes[I] = read32le(P + M.SizesOff + 4 * I);
+  M.Bodies.resize(uint64_t(M.NSlots) * M.NVariants);
+  for (uint64_t I = 0; I < M.Bodies.size(); ++I) {
+    const uint8_t *Q = P + M.BodiesOff + sizeof(melf_meta_body) * I;
+    M.Bodies[I].size = read32le(Q + offsetof(melf_meta_body, size));
+    M.Bodies[I].prefix = read32le(Q + offsetof(melf_meta_body, prefix));
+  }
   return Status::Ok;
 }

@@ -60,6 +60,8 @@ struct MetaSlot {
   uint32_t Size = 0;
   uint32_t NameOff = 0;
   uint64_t Present = 0;
+  uint32_t Prefix = 0;   // bytes reserved before Addr (the entry)
+  uint32_t Reserved = 0; // zero
   std::string Name; // "<bad name_off N>" when NameOk is false
   bool NameOk = true;
   bool hasOwnBody(unsigned V) const { return V < 64 && (Present >> V) & 1; }
@@ -75,16 +77,21 @@ struct Meta {
   uint16_t Version = 0, HeaderSize = 0;
   uint32_t PageSize = 0, Arch = 0, NVariants = 0, VariantSize = 0;
   uint32_t NSlots = 0, SlotSize = 0, VariantsOff = 0, SlotsOff = 0;
-  uint32_t SizesOff = 0, StrtabOff = 0, StrtabSize = 0, Flags = 0;
+  uint32_t BodiesOff = 0, StrtabOff = 0, StrtabSize = 0, Flags = 0;
   MetaPart Parts[MELF_PART_COUNT];
 
   std::vector<MetaVariant> Variants;
   std::vector<MetaSlot> Slots;
-  std::vector<uint32_t> BodySizes; // [slot * NVariants + variant]
+  std::vector<melf_meta_body> Bodies; // [slot * NVariants + variant]
   llvm::ArrayRef<uint8_t> Strtab;
 
+  /// Bytes of body V of slot S from the entry to its end.
   uint32_t bodySize(size_t S, size_t V) const {
-    return BodySizes[S * Variants.size() + V];
+    return Bodies[S * Variants.size() + V].size;
+  }
+  /// Bytes of body V of slot S before the entry.
+  uint32_t bodyPrefix(size_t S, size_t V) const {
+    return Bodies[S * Variants.size() + V].prefix;
   }
 };
 

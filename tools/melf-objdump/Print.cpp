@@ -44,11 +44,16 @@ const char *protection(unsigned P) {
   return P == MELF_PART_TEXT ? "r-x" : P == MELF_PART_RODATA ? "r--" : "rw-";
 }
 
-/// Size of variant V's bytes in slot S: its own body or the default one.
+/// Bytes a slot reserves: its prefix before the entry and its size after.
+uint64_t slotBytes(const MetaSlot &Sl) { return uint64_t(Sl.Prefix) + Sl.Size; }
+
+/// Size of variant V's bytes in slot S (prefix included): its own body or
+/// the default one.
 uint64_t usedBytes(const Meta &M, size_t S, size_t V) {
   const MetaSlot &Sl = M.Slots[S];
-  uint32_t B = M.bodySize(S, Sl.hasOwnBody(V) ? V : 0);
-  return std::min<uint64_t>(B, Sl.Size);
+  size_t W = Sl.hasOwnBody(V) ? V : 0;
+  return std::min<uint64_t>(M.bodySize(S, W), Sl.Size) +
+         std::min<uint64_t>(M.bodyPrefix(S, W), Sl.Prefix);
 }
 
 struct Totals {
@@ -61,9 +66,9 @@ struct Totals {
 Totals totals(const Meta &M) {
   Totals T;
   for (size_t S = 0; S < M.Slots.size(); ++S) {
-    T.SlotBytes += M.Slots[S].Size;
+    T.SlotBytes += slotBytes(M.Slots[S]);
     for (size_t V = 0; V < M.Variants.size(); ++V) {
-      T.Padding += M.Slots[S].Size - usedBytes(M, S, V);
+      T.Padding += slotBytes(M.Slots[S]) - usedBytes(M, S, V);
       T.Fallbacks += V && !M.Slots[S].hasOwnBody(V);
     }
   }
@@ -152,15 +157,18 @@ void melf::objdump::printSlots(const MelfFile &F, raw_ostream &OS) {
                P("name"));
   for (size_t S = 0; S < M.Slots.size(); ++S) {
     const MetaSlot &Sl = M.Slots[S];
-    OS << format("  %-5zu %-18s %-8u %s\n", S, hex(Sl.Addr).c_str(), Sl.Size,
+    OS << format("  %-5zu %-18s %-8u %s", S, hex(Sl.Addr).c_str(), Sl.Size,
                  Sl.Name.c_str());
+    if (Sl.Prefix)
+      OS << " (and " << Sl.Prefix << " bytes before the entry)";
+    OS << "\n";
     for (size_t V = 0; V < M.Variants.size(); ++V) {
       uint64_t Used = usedBytes(M, S, V);
       OS << format("        %-24s ", M.Variants[V].Name.c_str());
       if (Sl.hasOwnBody(V))
-        OS << "body " << Used << ", padding " << Sl.Size - Used << "\n";
+        OS << "body " << Used << ", padding " << slotBytes(Sl) - Used << "\n";
       else
-        OS << "default bytes (no own body), padding " << Sl.Size - Used
+        OS << "default bytes (no own body), padding " << slotBytes(Sl) - Used
            << "\n";
     }
   }
@@ -241,6 +249,7 @@ void melf::objdump::printJson(const MelfFile &F,
           J.attribute("name", Sl.Name);
           J.attribute("address", Sl.Addr);
           J.attribute("size", Sl.Size);
+          J.attribute("prefix", Sl.Prefix);
           J.attribute("present", Sl.Present);
           J.attributeArray("bodies", [&] {
             for (size_t V = 0; V < M.Variants.size(); ++V)
@@ -249,7 +258,8 @@ void melf::objdump::printJson(const MelfFile &F,
                 J.attribute("variant", M.Variants[V].Name);
                 J.attribute("own_body", Sl.hasOwnBody(V));
                 J.attribute("body_size", M.bodySize(S, V));
-                J.attribute("padding", Sl.Size - Used);
+                J.attribute("body_prefix", M.bodyPrefix(S, V));
+                J.attribute("padding", slotBytes(Sl) - Used);
               });
           });
         });

@@ -49,6 +49,12 @@ private:
   bool TextOk = false; // text part present, page-aligned, inside PT_LOAD
 };
 
+/// Does the slot, prefix included, lie inside the text part?
+bool slotInText(const MetaSlot &Sl, const MetaPart &T) {
+  return Sl.Addr >= T.VAddr + Sl.Prefix && Sl.Addr - T.VAddr <= T.Size &&
+         Sl.Size <= T.Size - (Sl.Addr - T.VAddr);
+}
+
 bool validVariantName(StringRef N) {
   if (N.empty() || N.size() >= MELF_NAME_MAX || !isAlpha(N[0]))
     return false;
@@ -139,22 +145,23 @@ void Verifier::checkHeader() {
   // Tables in the documented order, without overlap, naturally aligned.
   uint64_t VEnd = M.VariantsOff + uint64_t(M.NVariants) * M.VariantSize;
   uint64_t SEnd = M.SlotsOff + uint64_t(M.NSlots) * M.SlotSize;
-  uint64_t ZEnd = M.SizesOff + uint64_t(M.NSlots) * M.NVariants * 4;
+  uint64_t ZEnd =
+      M.BodiesOff + uint64_t(M.NSlots) * M.NVariants * sizeof(melf_meta_body);
   if (M.VariantsOff < M.HeaderSize)
     bad(".melf.meta: variants_off " + hex(M.VariantsOff) +
         " overlaps the header");
   if (M.SlotsOff < VEnd)
     bad(".melf.meta: slots_off " + hex(M.SlotsOff) +
         " overlaps the variant records (end " + hex(VEnd) + ")");
-  if (M.SizesOff < SEnd)
-    bad(".melf.meta: sizes_off " + hex(M.SizesOff) +
+  if (M.BodiesOff < SEnd)
+    bad(".melf.meta: bodies_off " + hex(M.BodiesOff) +
         " overlaps the slot records (end " + hex(SEnd) + ")");
   if (M.StrtabOff < ZEnd)
     bad(".melf.meta: strtab_off " + hex(M.StrtabOff) +
-        " overlaps body_sizes (end " + hex(ZEnd) + ")");
-  if (M.VariantsOff % 8 || M.SlotsOff % 8 || M.SizesOff % 4)
-    bad(".melf.meta: variants_off/slots_off/sizes_off " + hex(M.VariantsOff) +
-        "/" + hex(M.SlotsOff) + "/" + hex(M.SizesOff) +
+        " overlaps the body table (end " + hex(ZEnd) + ")");
+  if (M.VariantsOff % 8 || M.SlotsOff % 8 || M.BodiesOff % 4)
+    bad(".melf.meta: variants_off/slots_off/bodies_off " + hex(M.VariantsOff) +
+        "/" + hex(M.SlotsOff) + "/" + hex(M.BodiesOff) +
         " are not 8/8/4-byte aligned");
   if (M.Strtab.empty() || M.Strtab[0] != 0)
     bad(".melf.meta: string table (strtab_size " + Twine(M.StrtabSize) +
@@ -416,17 +423,21 @@ void Verifier::checkSlots() {
       bad(N + ": empty name (name_off " + Twine(Sl.NameOff) + ")");
     if (Sl.Size == 0)
       bad(N + ": size 0");
-    if (T.present() && (Sl.Addr < T.VAddr || Sl.Addr - T.VAddr > T.Size ||
-                        Sl.Size > T.Size - (Sl.Addr - T.VAddr)))
-      bad(N + ": [" + hex(Sl.Addr) + ", " + hex(Sl.Addr + Sl.Size) +
-          ") is not inside the text part [" + hex(T.VAddr) + ", " +
-          hex(T.VAddr + T.Size) + ")");
+    if (Sl.Reserved)
+      bad(N + ": reserved " + hex(Sl.Reserved) + " is not zero");
+    if (Sl.Prefix > MELF_MAX_PREFIX)
+      bad(N + ": prefix " + Twine(Sl.Prefix) + " exceeds " +
+          Twine(MELF_MAX_PREFIX));
+    if (T.present() && !slotInText(Sl, T))
+      bad(N + ": [" + hex(Sl.Addr - Sl.Prefix) + ", " +
+          hex(Sl.Addr + Sl.Size) + ") is not inside the text part [" +
+          hex(T.VAddr) + ", " + hex(T.VAddr + T.Size) + ")");
     if (S > 0) {
       const MetaSlot &Pr = M.Slots[S - 1];
       if (Sl.Addr <= Pr.Addr)
         bad(N + ": address " + hex(Sl.Addr) + " is not above slot " +
             Twine(S - 1) + "'s " + hex(Pr.Addr) + " (slots are sorted)");
-      else if (Pr.Addr + Pr.Size > Sl.Addr)
+      else if (Pr.Addr + Pr.Size > Sl.Addr - Sl.Prefix)
         bad(N + ": overlaps slot " + Twine(S - 1) + " [" + hex(Pr.Addr) +
             ", " + hex(Pr.Addr + Pr.Size) + ")");
     }
@@ -437,16 +448,23 @@ void Verifier::checkSlots() {
           "beyond nvariants " + Twine(M.NVariants));
     for (size_t V = 0; V < M.Variants.size(); ++V) {
       uint32_t B = M.bodySize(S, V);
-      std::string BN = N + ": body_sizes[" + std::to_string(S) + "][" +
-                       std::to_string(V) + "] " + std::to_string(B);
+      std::string BN = N + ": bodies[" + std::to_string(S) + "][" +
+                       std::to_string(V) + "].size " + std::to_string(B);
+      if (M.bodyPrefix(S, V) > Sl.Prefix)
+        bad(N + ": bodies[" + std::to_string(S) + "][" + std::to_string(V) +
+            "].prefix " + Twine(M.bodyPrefix(S, V)) +
+            " exceeds the slot's prefix " + Twine(Sl.Prefix));
       if (Sl.hasOwnBody(V)) {
         if (B == 0)
           bad(BN + " is 0 but " + var(V) + " has its own body");
         else if (B > Sl.Size)
           bad(BN + " exceeds the slot size " + Twine(Sl.Size));
-      } else if (B != 0 && B != M.bodySize(S, 0)) {
+      } else if ((B != 0 || M.bodyPrefix(S, V) != 0) &&
+                 (B != M.bodySize(S, 0) ||
+                  M.bodyPrefix(S, V) != M.bodyPrefix(S, 0))) {
         bad(BN + ": " + var(V) + " has no own body, so it is 0 or the "
-            "default body's size " + Twine(M.bodySize(S, 0)));
+            "default body's size and prefix " + Twine(M.bodySize(S, 0)) +
+            "+" + Twine(M.bodyPrefix(S, 0)));
       }
     }
   }
@@ -504,25 +522,35 @@ void Verifier::checkBytes() {
     uint64_t Cursor = 0, GapBad = 0, FirstGapBad = 0;
     for (size_t S = 0; S < M.Slots.size(); ++S) {
       const MetaSlot &Sl = M.Slots[S];
-      if (Sl.Addr < T.VAddr || Sl.Addr - T.VAddr > T.Size ||
-          Sl.Size > T.Size - (Sl.Addr - T.VAddr))
+      if (!slotInText(Sl, T))
         continue; // reported by checkSlots
-      uint64_t Begin = Sl.Addr - T.VAddr;
+      uint64_t Begin = Sl.Addr - T.VAddr; // the entry
+      uint64_t Start = Begin - Sl.Prefix;
       // Bytes between slots are traps.
-      for (uint64_t I = Cursor; Trap >= 0 && I < Begin; ++I)
+      for (uint64_t I = Cursor; Trap >= 0 && I < Start; ++I)
         if ((*Img)[I] != Trap && !GapBad++)
           FirstGapBad = T.VAddr + I;
       Cursor = std::max(Cursor, Begin + Sl.Size);
       bool Own = Sl.hasOwnBody(V);
       if (!Own && V != 0 && Default) {
-        if (memcmp(Img->data() + Begin, Default->data() + Begin, Sl.Size))
+        if (memcmp(Img->data() + Start, Default->data() + Start,
+                   Sl.Prefix + Sl.Size))
           bad(slot(S) + ": " + var(V) + " has no own body, but its bytes "
               "differ from the default image's");
         continue;
       }
       uint32_t Body = M.bodySize(S, Own ? V : 0);
-      if (Trap < 0 || Body > Sl.Size)
+      uint32_t Pre = M.bodyPrefix(S, Own ? V : 0);
+      if (Trap < 0 || Body > Sl.Size || Pre > Sl.Prefix)
         continue;
+      // Before a body's prefix: traps up to the slot's start.
+      for (uint64_t I = Start; I < Begin - Pre; ++I)
+        if ((*Img)[I] != Trap) {
+          bad(slot(S) + ": " + var(V) + ": padding byte at " +
+              hex(T.VAddr + I) + " before the body's prefix is " +
+              hex((*Img)[I]) + ", not the trap " + hex(Trap));
+          break;
+        }
       for (uint64_t I = Begin + Body; I < Begin + Sl.Size; ++I)
         if ((*Img)[I] != Trap) {
           bad(slot(S) + ": " + var(V) + ": padding byte at " +

@@ -40,21 +40,25 @@ for v in range(nv):
     sec = text if v == 0 else by_name[".melf.image." + names[v]]
     if sec[2] != offset:
         fail("variant %s: part_offset 0x%x, section at 0x%x" % (names[v], offset, sec[2]))
+if version != 2:
+    fail("metadata version %d, this check reads 2" % version)
 for s in range(ns):
-    addr, size, noff, present = struct.unpack_from("<QIIQ", data, m + soff + s * ssize)
+    # A slot covers [addr - prefix, addr + size); bodies end their prefix at addr.
+    addr, size, noff, present, prefix = struct.unpack_from("<QIIQI", data, m + soff + s * ssize)
     name = data[m + stroff2 + noff:data.index(b"\0", m + stroff2 + noff)].decode()
     rel = addr - text_addr
-    default = data[text[2] + rel:text[2] + rel + size]
+    default = data[text[2] + rel - prefix:text[2] + rel + size]
     own = []
     for v in range(1, nv):
         img = by_name[".melf.image." + names[v]]
-        body = data[img[2] + rel:img[2] + rel + size]
-        bsize, = struct.unpack_from("<I", data, m + zoff + (s * nv + v) * 4)
+        body = data[img[2] + rel - prefix:img[2] + rel + size]
+        bsize, bpre = struct.unpack_from("<II", data, m + zoff + (s * nv + v) * 8)
         if present >> v & 1:
             own.append(names[v])
-            if set(body[bsize:]) - {0xF4}:
+            if set(body[prefix + bsize:]) - {0xF4} or set(body[:prefix - bpre]) - {0xF4}:
                 fail("%s/%s: padding is not hlt" % (name, names[v]))
         elif body != default:
             fail("%s/%s: no own body but bytes differ from default" % (name, names[v]))
-    print("slot %s +0x%x size %d own: %s" % (name, rel, size, " ".join(own) or "-"))
+    print("slot %s +0x%x size %d%s own: %s" % (name, rel, size,
+          " prefix %d" % prefix if prefix else "", " ".join(own) or "-"))
 print("images ok")

@@ -9,12 +9,13 @@ the commands below. Fields:
   meta.<field>                   a melf_meta_header field (magic, version,
                                  header_size, page_size, arch, nvariants,
                                  variant_size, nslots, slot_size, variants_off,
-                                 slots_off, sizes_off, strtab_off, strtab_size,
+                                 slots_off, bodies_off, strtab_off, strtab_size,
                                  flags, parts[P].vaddr, parts[P].size)
   variant[V].<field>             name, isa_features, arch, flags,
                                  part_offset[P]
-  slot[S].<field>                addr, size, name_off, present
-  sizes[S][V]                    body_sizes entry
+  slot[S].<field>                addr, size, name_off, present, prefix,
+                                 reserved
+  sizes[S][V], prefixes[S][V]    bodies[S][V].size, bodies[S][V].prefix
   strtab[I]                      one byte of the string table
   ehdr.<field>                   e_type, e_machine, e_phoff, e_shoff,
                                  e_phentsize, e_phnum, e_shentsize, e_shnum,
@@ -51,11 +52,11 @@ META = {"magic": (0, "I"), "version": (4, "H"), "header_size": (6, "H"),
         "page_size": (8, "I"), "arch": (12, "I"), "nvariants": (16, "I"),
         "variant_size": (20, "I"), "nslots": (24, "I"), "slot_size": (28, "I"),
         "variants_off": (32, "I"), "slots_off": (36, "I"),
-        "sizes_off": (40, "I"), "strtab_off": (44, "I"),
+        "bodies_off": (40, "I"), "strtab_off": (44, "I"),
         "strtab_size": (48, "I"), "flags": (52, "I")}
 VARIANT = {"isa_features": (32, "Q"), "arch": (40, "I"), "flags": (44, "I")}
 SLOT = {"addr": (0, "Q"), "size": (8, "I"), "name_off": (12, "I"),
-        "present": (16, "Q")}
+        "present": (16, "Q"), "prefix": (24, "I"), "reserved": (28, "I")}
 PT = {"LOAD": 1, "MELF_IMAGE": 0x6D454C01, "MELF_META": 0x6D454C02}
 PARTS = {"text": 0, "rodata": 1, "vldata": 2}
 
@@ -177,11 +178,11 @@ def edit(elf, spec):
         off, fmt = SLOT[m.group(2)]
         elf.put(rec + off, fmt, num(value))
         return
-    m = re.fullmatch(r"sizes\[(\d+)\]\[(\d+)\]", field)
+    m = re.fullmatch(r"(sizes|prefixes)\[(\d+)\]\[(\d+)\]", field)
     if m:
-        s, v = int(m.group(1)), int(m.group(2))
-        elf.put(base + g("sizes_off") + 4 * (s * g("nvariants") + v), "I",
-                num(value))
+        s, v = int(m.group(2)), int(m.group(3))
+        elf.put(base + g("bodies_off") + 8 * (s * g("nvariants") + v) +
+                (4 if m.group(1) == "prefixes" else 0), "I", num(value))
         return
     m = re.fullmatch(r"strtab\[(\d+)\]", field)
     if m:

@@ -13,7 +13,7 @@ Variants: default, x86-64-v3 (ISA level 3), debug (optnone). Slots:
   sum    default and debug bodies
 --rodata/--vldata add a one-page rodata part (one copy per image) and a
 view-local data part. --shared-body-size writes the default body's size
-instead of 0 into body_sizes[][] for variants without their own body.
+instead of 0 into bodies[][].size for variants without their own body.
 """
 import argparse
 import struct
@@ -110,15 +110,15 @@ def main():
     for fname, _, _, _ in slots:
         name_offs[fname] = len(strtab)
         strtab += fname.encode() + b"\0"
-    hdr_size, var_size, slot_size = 104, 72, 24
+    hdr_size, var_size, slot_size, body_size = 104, 72, 32, 8
     variants_off = hdr_size
     slots_off = variants_off + nvar * var_size
     sizes_off = slots_off + len(slots) * slot_size
-    strtab_off = sizes_off + 4 * nvar * len(slots)
+    strtab_off = sizes_off + body_size * nvar * len(slots)
     parts = [(mtext_va, PAGE),
              (vaddr(rodata_off), PAGE) if args.rodata else (0, 0),
              (vaddr(vldata_off), PAGE) if args.vldata else (0, 0)]
-    meta = struct.pack("<IHHIIIIIIIIIIII", 0x464C454D, 1, hdr_size, PAGE, 62,
+    meta = struct.pack("<IHHIIIIIIIIIIII", 0x464C454D, 2, hdr_size, PAGE, 62,
                        nvar, var_size, len(slots), slot_size, variants_off,
                        slots_off, sizes_off, strtab_off, len(strtab), 0)
     for va, sz in parts:
@@ -133,14 +133,15 @@ def main():
         meta += struct.pack("<QII3Q", isa, arch, flags, *offs)
     for fname, addr, size, bodies in slots:
         present = sum(1 << i for i, n in enumerate(names) if n in bodies)
-        meta += struct.pack("<QIIQ", addr, size, name_offs[fname], present)
+        meta += struct.pack("<QIIQII", addr, size, name_offs[fname], present,
+                            0, 0)
     for fname, addr, size, bodies in slots:
         for n in names:
             if n in bodies:
-                meta += struct.pack("<I", len(bodies[n]))
+                meta += struct.pack("<II", len(bodies[n]), 0)
             else:
                 dflt = len(bodies["default"]) if args.shared_body_size else 0
-                meta += struct.pack("<I", dflt)
+                meta += struct.pack("<II", dflt, 0)
     meta += strtab
 
     # Program headers; metadata goes after them in page 0.
