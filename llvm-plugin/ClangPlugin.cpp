@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "CodegenOptions.h"
 #include "MultivariantPass.h"
 #include "VariantConfig.h"
 #include "melf/abi.h"
@@ -192,10 +193,16 @@ public:
     if (!FD->hasAttrs() || FD->isDependentContext())
       return true;
     for (const auto *A : FD->specific_attrs<AnnotateAttr>())
-      if (A->getAnnotation().starts_with(VariantTag))
+      if (A->getAnnotation().starts_with(VariantTag)) {
         check(FD, A);
+        if (FD->doesThisDeclarationHaveABody())
+          Marked.push_back(FD);
+      }
     return true;
   }
+
+  /// Definitions with a `variant` attribute.
+  std::vector<const FunctionDecl *> Marked;
 
   bool VisitVarDecl(VarDecl *VD) {
     if (!VD->hasAttrs())
@@ -294,9 +301,20 @@ private:
 
 class Consumer : public ASTConsumer {
 public:
+  explicit Consumer(CompilerInstance &CI) : CI(CI) {}
+  // Runs before code generation's consumer (AddBeforeMainAction), so the
+  // code-generation options can still change.
   void HandleTranslationUnit(ASTContext &Ctx) override {
-    Checker(Ctx).TraverseDecl(Ctx.getTranslationUnitDecl());
+    Checker C(Ctx);
+    C.TraverseDecl(Ctx.getTranslationUnitDecl());
+    const VariantConfig &VC = *config();
+    adjustCodegenOptions(CI, C.Marked,
+                         !VC.functionGlobs().empty() || VC.wholeFile() ||
+                             !VC.asVariant().empty());
   }
+
+private:
+  CompilerInstance &CI;
 };
 
 class MELFAction : public PluginASTAction {
@@ -310,7 +328,7 @@ protected:
           registerMELFPasses(
               PB, [C] { return C; }, /*AtPipelineStart=*/true, AddAsan);
         });
-    return std::make_unique<Consumer>();
+    return std::make_unique<Consumer>(CI);
   }
 
   bool ParseArgs(const CompilerInstance &CI,

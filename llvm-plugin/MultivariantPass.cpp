@@ -269,8 +269,11 @@ void Multiversioner::emitGroup(
                    uint32_t Flags) {
     std::string Padded = Name.str();
     Padded.resize(MELF_NAME_MAX, '\0');
+    // no_cfi: the body itself, never a CFI jump table entry (LowerTypeTests
+    // replaces the other address-taken uses of a function with its entry).
     return ConstantStruct::get(
-        EntTy, {Body, ConstantInt::get(I64, ISA), ConstantInt::get(I32, Arch),
+        EntTy, {NoCFIValue::get(Body), ConstantInt::get(I64, ISA),
+                ConstantInt::get(I32, Arch),
                 ConstantInt::get(I32, Flags),
                 ConstantDataArray::getString(Ctx, Padded, /*AddNull=*/false),
                 ConstantInt::get(I64, 0)});
@@ -424,6 +427,10 @@ bool Multiversioner::run() {
       // SHF_LINK_ORDER -> the default body: --gc-sections follows it.
       Cl->setMetadata(LLVMContext::MD_associated,
                       MDNode::get(Ctx, ValueAsMetadata::get(F)));
+      // Clones are reached only through the slot: no CFI type (no jump table
+      // entry of their own); kCFI's !kcfi_type stays, callers check the hash
+      // before the entry of whatever variant runs there.
+      Cl->eraseMetadata(LLVMContext::MD_type);
       applyVariant(*Cl, *V);
       CloneVariant[Cl] = V;
       Used.push_back(Cl);

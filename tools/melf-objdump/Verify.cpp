@@ -487,7 +487,9 @@ void Verifier::checkSymbols() {
     const MetaSlot &Sl = M.Slots[S];
     if (!Sl.NameOk)
       continue;
-    if (!Find(Sl.Name, Sl.Addr))
+    // With CFI's canonical jump tables the body is `f.cfi` and `f` is its
+    // jump table entry (docs/melf-abi.md, "Symbols").
+    if (!Find(Sl.Name, Sl.Addr) && !Find(Sl.Name + ".cfi", Sl.Addr))
       bad(slot(S) + ": no symbol '" + Sl.Name + "' at the slot address " +
           hex(Sl.Addr));
     for (size_t V = 1; V < M.Variants.size(); ++V) {
