@@ -40,4 +40,4 @@ int main(void) { printf("poly=%d\n", poly(2)); return 0; }
 // -Os bodies carry optsize; the debug clone must drop it for optnone.
 // OS-NOT: attributes #[[DBG]] = {{.*}}optsize
 // LTO-DAG: @__melf_group.poly = {{.*}}section ".melf.group"
-// O0FLAGS: @__melf_group.poly = {{.*}}{ ptr @poly.melf.size, i64 0, i32 0, i32 4, [32 x i8] c"size
+// O0FLAGS: @__melf_group.poly = {{.*}}{ ptr no_cfi @poly.melf.size, i64 0, i32 0, i32 4, [32 x i8] c"size
