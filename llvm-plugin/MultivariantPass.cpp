@@ -1,6 +1,7 @@
 //===- MultivariantPass.cpp - clone marked functions per variant ----------===//
 
 #include "MultivariantPass.h"
+#include "AsanHelpers.h"
 #include "melf/abi.h"
 
 #include "llvm/ADT/MapVector.h"
@@ -407,6 +408,7 @@ bool Multiversioner::run() {
     }
 
   bool Changed = !Marks.empty() || !ViewLocals.empty();
+  SmallVector<std::pair<Function *, const VariantDef *>, 8> AsanClones;
   for (auto &[F, Mk] : Marks) {
     if (F->isDeclaration() || !checkMarked(*F))
       continue;
@@ -435,10 +437,19 @@ bool Multiversioner::run() {
       CloneVariant[Cl] = V;
       Used.push_back(Cl);
       Clones.push_back({Cl, V});
+      if (V->Asan)
+        AsanClones.push_back({Cl, V});
     }
     shieldDefault(*F);
     emitGroup(*F, Clones);
   }
+  // Asan clones check the helpers their default bodies inline, too.
+  SmallPtrSet<Function *, 16> Multivariant;
+  for (auto &[F, Mk] : Marks)
+    Multivariant.insert(F);
+  AsanHelperCopies Helpers(Multivariant);
+  for (auto [Cl, V] : AsanClones)
+    Helpers.instrument(*Cl, [&, V = V](Function *Copy) { CloneVariant[Copy] = V; });
   for (GlobalVariable *GV : ViewLocals)
     placeViewLocal(*GV);
   if (M.getFunction(MELF_COMPILED_VARIANT_FN)) {
