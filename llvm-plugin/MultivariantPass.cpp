@@ -208,6 +208,12 @@ void Multiversioner::shieldDefault(Function &F) {
   F.removeFnAttr(Attribute::InlineHint);
   F.addFnAttr(Attribute::NoInline);
   F.addFnAttr(Attribute::NoBuiltin);
+  // Function specialisation (IPSCCP, also at LTO) would clone the default
+  // body for constant arguments into the same section and call the copy
+  // directly, past the slot; `noduplicate` is the attribute it respects.
+  // It also keeps callers from duplicating calls to f (unrolling, loop
+  // rotation, jump threading of blocks that call it).
+  F.addFnAttr(Attribute::NoDuplicate);
   F.setSection((MELF_TEXT_PREFIX MELF_DEFAULT_VARIANT "." + F.getName()).str());
   Used.push_back(&F);
 }

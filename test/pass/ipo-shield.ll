@@ -53,7 +53,7 @@ define i32 @plain_caller(ptr %p) {
 
 ; FATTRS: define i32 @answer() [[ANS:#[0-9]+]] section
 ; FATTRS: define noundef i32 @plain_answer() [[PLAIN:#[0-9]+]] {
-; FATTRS: attributes [[ANS]] = { nobuiltin noinline }
+; FATTRS: attributes [[ANS]] = { nobuiltin noduplicate noinline }
 ; FATTRS: attributes [[PLAIN]] = {{.*}}memory(none)
 
 ; ARGPROM: define internal i32 @load_arg(ptr %p, i32 %unused)

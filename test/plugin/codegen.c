@@ -40,7 +40,7 @@ void axpy(float *restrict y, const float *restrict x, float a, int n) {
 // IR: define internal void @axpy.melf.debug({{.*}}) [[DBGATTR:#[0-9]+]] section
 // IR: define internal void @axpy.melf.size({{.*}}) [[SIZEATTR:#[0-9]+]] section
 // IR: define ptr @__asan_default_options() {{.*}}comdat
-// IR: attributes [[DEFATTR]] = { nobuiltin noinline {{.*}}"target-cpu"="x86-64"
+// IR: attributes [[DEFATTR]] = { nobuiltin noduplicate noinline {{.*}}"target-cpu"="x86-64"
 // IR: attributes [[V3ATTR]] = { {{.*}}noinline {{.*}}"target-cpu"="x86-64-v3"
 // IR: attributes [[ASANATTR]] = { {{.*}}noinline {{.*}}sanitize_address
 // IR: attributes [[DBGATTR]] = { {{.*}}noinline {{.*}}optnone

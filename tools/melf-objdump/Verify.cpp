@@ -476,10 +476,14 @@ void Verifier::checkSymbols() {
   std::multimap<std::string, const Symbol *> ByName;
   for (const Symbol &Y : F.symbols())
     ByName.emplace(Y.Name, &Y);
+  // A symbol `Name`, or `Name.<suffix>` that a compiler pass added after the
+  // MELF pass (`.cfi`, `.dfsan`, `.llvm.N`: docs/melf-abi.md, "Symbols"),
+  // at Addr.
   auto Find = [&](const std::string &Name, uint64_t Addr) -> const Symbol * {
-    auto R = ByName.equal_range(Name);
-    for (auto I = R.first; I != R.second; ++I)
-      if (I->second->Value == Addr)
+    for (auto I = ByName.lower_bound(Name);
+         I != ByName.end() && StringRef(I->first).starts_with(Name); ++I)
+      if (I->second->Value == Addr &&
+          (I->first.size() == Name.size() || I->first[Name.size()] == '.'))
         return I->second;
     return nullptr;
   };
@@ -487,9 +491,7 @@ void Verifier::checkSymbols() {
     const MetaSlot &Sl = M.Slots[S];
     if (!Sl.NameOk)
       continue;
-    // With CFI's canonical jump tables the body is `f.cfi` and `f` is its
-    // jump table entry (docs/melf-abi.md, "Symbols").
-    if (!Find(Sl.Name, Sl.Addr) && !Find(Sl.Name + ".cfi", Sl.Addr))
+    if (!Find(Sl.Name, Sl.Addr))
       bad(slot(S) + ": no symbol '" + Sl.Name + "' at the slot address " +
           hex(Sl.Addr));
     for (size_t V = 1; V < M.Variants.size(); ++V) {
