@@ -105,3 +105,10 @@ for san in ["asan", "tsan"]:
     config.substitutions.append(
         ("%%%s_melf_ldflags" % san, "-fuse-ld=melf -B%s -L%s -lmelf-%s"
          % (melf_bin, os.path.join(config.melf_obj_root, "lib"), san)))
+
+# The compatibility table (test/compat): one row's build and runs.
+config.substitutions.append(
+    ("%compat", "bash %s %s '%s' '%s'" % (
+        os.path.join(config.test_source_root, "compat", "Inputs", "run-compat.sh"),
+        clang, "-fplugin=%s -I%s" % (plugin, config.melf_runtime_include),
+        "-fuse-ld=melf -B%s -L%s -lmelf" % (melf_bin, os.path.join(config.melf_obj_root, "lib")))))
