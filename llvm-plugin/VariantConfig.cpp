@@ -31,20 +31,26 @@ uint32_t VariantDef::flags() const {
 }
 
 std::string checkVariantName(StringRef Name) {
-  if (Name.empty())
+  switch (melf_check_variant_name(Name.data(), Name.size())) {
+  case MELF_NAME_OK:
+    return "";
+  case MELF_NAME_EMPTY:
     return "variant name is empty";
-  if (Name.size() >= MELF_NAME_MAX)
+  case MELF_NAME_TOO_LONG:
     return ("variant name '" + Name + "' is longer than " +
             Twine(MELF_NAME_MAX - 1) + " characters")
         .str();
-  if (!isAlpha(Name[0]))
+  case MELF_NAME_FIRST:
     return ("variant name '" + Name + "' must start with a letter").str();
-  for (char C : Name)
-    if (!isAlnum(C) && C != '-' && C != '_')
-      return ("variant name '" + Name + "' contains '" + Twine(C) +
-              "'; use letters, digits, '-' and '_'")
-          .str();
-  return "";
+  case MELF_NAME_CHAR:
+    break;
+  }
+  char Bad = *llvm::find_if(Name, [](char C) {
+    return !isAlnum(C) && C != '-' && C != '_';
+  });
+  return ("variant name '" + Name + "' contains '" + Twine(Bad) +
+          "'; use letters, digits, '-' and '_'")
+      .str();
 }
 
 VariantConfig::VariantConfig() {

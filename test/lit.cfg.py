@@ -100,6 +100,24 @@ if all(x in cpu_flags for x in ["avx2", "fma", "bmi2", "movbe"]):
     config.available_features.add("x86-64-v3")
 if "avx512f" in cpu_flags:
     config.available_features.add("avx512f")
+# An ISA feature of MELF_X86_FEATURE_NAMES this CPU lacks (the highest):
+# %missing_isa_mask is its bit, %missing_isa_name its name.
+cpuinfo_name = {"sahf": "lahf_lm", "sse3": "pni", "sse4.1": "sse4_1",
+                "sse4.2": "sse4_2", "bmi": "bmi1", "lzcnt": "abm",
+                "pclmul": "pclmulqdq", "sha": "sha_ni", "rdrnd": "rdrand",
+                "avx512vnni": "avx512_vnni", "avx512bf16": "avx512_bf16",
+                "avx512fp16": "avx512_fp16", "avxvnni": "avx_vnni"}
+import re as _re
+with open(os.path.join(config.melf_abi_include, "melf", "abi.h")) as f:
+    _names = _re.search(r"MELF_X86_FEATURE_NAMES\s*\\\s*\{(.*?)\}", f.read(), _re.S)
+x86_feature_names = _re.findall(r'"([^"]+)"', _names.group(1)) if _names else []
+for bit in reversed(range(len(x86_feature_names))):
+    name = x86_feature_names[bit]
+    if cpu_flags and cpuinfo_name.get(name, name) not in cpu_flags:
+        config.available_features.add("missing-isa-feature")
+        config.substitutions.append(("%missing_isa_mask", hex(1 << bit)))
+        config.substitutions.append(("%missing_isa_name", name))
+        break
 # libmelf built with ASan / TSan (build/lib/libmelf-asan.a, -tsan.a).
 for san in ["asan", "tsan"]:
     config.substitutions.append(

@@ -12,6 +12,7 @@
 #ifndef MELF_ABI_H
 #define MELF_ABI_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -52,6 +53,32 @@ extern "C" {
 /* Variant names: 1..MELF_NAME_MAX-1 characters of [A-Za-z0-9_-], first
  * character a letter. Stored NUL-padded in fixed-width fields. */
 #define MELF_NAME_MAX 32
+/* The variant-name rule, for every component: MELF_NAME_OK, or which part
+ * of the rule n[0..len) breaks. */
+enum melf_name_check {
+  MELF_NAME_OK = 0,
+  MELF_NAME_EMPTY,    /* no characters                                 */
+  MELF_NAME_TOO_LONG, /* MELF_NAME_MAX characters or more              */
+  MELF_NAME_FIRST,    /* the first character is not a letter           */
+  MELF_NAME_CHAR      /* a character other than [A-Za-z0-9_-]         */
+};
+static inline int melf_name_letter(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+static inline enum melf_name_check melf_check_variant_name(const char *n,
+                                                           size_t len) {
+  if (len == 0)
+    return MELF_NAME_EMPTY;
+  if (len >= MELF_NAME_MAX)
+    return MELF_NAME_TOO_LONG;
+  if (!melf_name_letter(n[0]))
+    return MELF_NAME_FIRST;
+  for (size_t i = 0; i < len; i++)
+    if (!melf_name_letter(n[i]) && !(n[i] >= '0' && n[i] <= '9') &&
+        n[i] != '_' && n[i] != '-')
+      return MELF_NAME_CHAR;
+  return MELF_NAME_OK;
+}
 /* At most this many variants (including default) per link. */
 #define MELF_MAX_VARIANTS 64
 /* DWARF of variant v's bodies (v != 0) describes the slot addresses plus
@@ -151,6 +178,21 @@ enum melf_x86_feature {
 #define MELF_VF_OPTNONE 0x4u  /* compiled unoptimised (debug)               */
 #define MELF_VF_SIZE 0x8u     /* optimised for size                          */
 #define MELF_VF_WHOLE_FILE 0x10u /* from a whole-file variant object        */
+/* Every flag above; any other bit makes a record or variant invalid. */
+#define MELF_VF_KNOWN                                                          \
+  (MELF_VF_DEFAULT | MELF_VF_ASAN | MELF_VF_OPTNONE | MELF_VF_SIZE |           \
+   MELF_VF_WHOLE_FILE)
+
+/* The ISA feature bits that have a meaning for `arch` (0: none, so a
+ * variant with arch 0 or an architecture without feature bits yet may set
+ * none). A variant or group entry with other bits is invalid. */
+static inline uint64_t melf_isa_assigned(uint32_t arch) {
+  if (arch == MELF_ARCH_X86_64)
+    return MELF_X86_FEATURE_COUNT >= 64
+               ? ~(uint64_t)0
+               : (((uint64_t)1 << MELF_X86_FEATURE_COUNT) - 1);
+  return 0;
+}
 
 /* ---- Object-level records: section .melf.group ------------------------- */
 /*

@@ -8,6 +8,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" { /* melf-objdump validates with the parser below */
+#endif
+
 #define MELF_HIDDEN __attribute__((visibility("hidden")))
 
 /* ---- Metadata parser (meta.c): pure, no system calls, fuzzable ---------- */
@@ -82,5 +86,9 @@ MELF_HIDDEN const char *melf_env(const char *name);
  * errno set. */
 MELF_HIDDEN int melf_sys_mmap_fixed(uintptr_t addr, uint64_t len, int prot,
                                     int fd, uint64_t off);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -32,16 +32,8 @@ static int inside(uint64_t a, uint64_t n, uint64_t b, uint64_t m) {
 
 static int valid_name(const char *n) {
   size_t len = strnlen(n, MELF_NAME_MAX);
-  if (len == 0 || len >= MELF_NAME_MAX)
+  if (melf_check_variant_name(n, len) != MELF_NAME_OK)
     return 0;
-  if (!((n[0] >= 'a' && n[0] <= 'z') || (n[0] >= 'A' && n[0] <= 'Z')))
-    return 0;
-  for (size_t i = 0; i < len; i++) {
-    char c = n[i];
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-          (c >= '0' && c <= '9') || c == '_' || c == '-'))
-      return 0;
-  }
   for (size_t i = len; i < MELF_NAME_MAX; i++)
     if (n[i])
       return 0;
@@ -215,6 +207,17 @@ int melf_meta_parse(const void *meta, uint64_t size, uint64_t meta_vaddr,
     if (mv.arch != 0 && mv.arch != h.arch)
       return fail(why, wl, "variant '%s': arch %u differs from the metadata's",
                   mv.name, mv.arch);
+    if (mv.flags & ~MELF_VF_KNOWN)
+      return fail(why, wl, "variant '%s': unknown flags %x", mv.name,
+                  mv.flags);
+    if ((v == 0) != !!(mv.flags & MELF_VF_DEFAULT))
+      return fail(why, wl, "variant '%s': MELF_VF_DEFAULT on %s variant",
+                  mv.name, v == 0 ? "not on the default" : "another");
+    if (mv.isa_features & ~melf_isa_assigned(mv.arch))
+      return fail(why, wl, "variant '%s': ISA bits %lx unassigned for arch %u",
+                  mv.name, (unsigned long)(mv.isa_features &
+                                           ~melf_isa_assigned(mv.arch)),
+                  mv.arch);
     if (mv.part_offset[MELF_PART_VLDATA] != 0)
       return fail(why, wl, "variant '%s': vldata offset must be 0", mv.name);
     memcpy(r->name, mv.name, MELF_NAME_MAX);

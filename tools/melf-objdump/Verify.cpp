@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Verify.h"
+#include "internal.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/Twine.h"
 #include <algorithm>
@@ -34,6 +35,7 @@ private:
   bool aligned(uint64_t X) const { return X % M.PageSize == 0; }
   bool textOk() const { return TextOk; }
 
+  void checkWithRuntimeValidator();
   void checkMetaLocation();
   void checkHeader();
   void checkParts();
@@ -56,11 +58,7 @@ bool slotInText(const MetaSlot &Sl, const MetaPart &T) {
 }
 
 bool validVariantName(StringRef N) {
-  if (N.empty() || N.size() >= MELF_NAME_MAX || !isAlpha(N[0]))
-    return false;
-  return llvm::all_of(N, [](char C) {
-    return isAlnum(C) || C == '-' || C == '_';
-  });
+  return melf_check_variant_name(N.data(), N.size()) == MELF_NAME_OK;
 }
 
 bool overlaps(uint64_t A, uint64_t ASize, uint64_t B, uint64_t BSize) {
@@ -261,24 +259,24 @@ void Verifier::checkVariants() {
       if (R.Flags & MELF_VF_DEFAULT)
         bad(N + ": flags " + hex(R.Flags) + " have MELF_VF_DEFAULT");
     }
-    if (R.Flags & ~uint32_t(MELF_VF_DEFAULT | MELF_VF_ASAN | MELF_VF_OPTNONE |
-                            MELF_VF_SIZE | MELF_VF_WHOLE_FILE))
+    if (R.Flags & ~uint32_t(MELF_VF_KNOWN))
       bad(N + ": flags " + hex(R.Flags) + " has unknown bits");
     if (R.Arch != 0 && R.Arch != M.Arch)
       bad(N + ": arch " + Twine(R.Arch) + " is neither 0 nor the metadata "
           "arch " + Twine(M.Arch));
     if (R.Arch == 0 && R.ISA)
       bad(N + ": isa_features " + hex(R.ISA) + " without an arch");
-    if (R.Arch == MELF_ARCH_X86_64 && (R.ISA >> MELF_X86_FEATURE_COUNT))
-      bad(N + ": isa_features " + hex(R.ISA) + " has unassigned x86-64 bits");
+    if (R.Arch != 0 && (R.ISA & ~melf_isa_assigned(R.Arch)))
+      bad(N + ": isa_features " + hex(R.ISA) + " has unassigned bits for arch " +
+          Twine(R.Arch));
 
     for (unsigned P = 0; P < MELF_PART_COUNT; ++P) {
       uint64_t Off = R.PartOffset[P];
       const MetaPart &Pt = M.Parts[P];
       std::string FN = N + ": part_offset[" + partName(P) + "] " + hex(Off);
       if (P == MELF_PART_VLDATA) {
-        // Not per image; variant 0 may name the file copy.
-        if (Off && (V != 0 || F.loadedOffset(Pt.VAddr, Pt.Size) != Off))
+        // Not per image: 0 for every variant (docs/melf-abi.md).
+        if (Off)
           bad(FN + " is not 0 (view-local data is not per image)");
         continue;
       }
@@ -572,9 +570,29 @@ void Verifier::checkBytes() {
   }
 }
 
+// libmelf's own validator (runtime/src/meta.c) over the same bytes: a binary
+// --verify accepts is one the runtime accepts. The checks below add what the
+// runtime does not look at (symbols, padding bytes, section headers).
+void Verifier::checkWithRuntimeValidator() {
+  ArrayRef<uint8_t> B = F.bytes();
+  if (M.FileOffset > B.size() || M.FileSize > B.size() - M.FileOffset)
+    return; // reported by the reader
+  std::vector<melf_ph> Ph;
+  for (const GElf_Phdr &P : F.phdrs())
+    Ph.push_back({uint32_t(P.p_type), uint32_t(P.p_flags), P.p_offset,
+                  P.p_vaddr, P.p_filesz, P.p_memsz});
+  melf_layout L;
+  char Why[256] = "";
+  if (melf_meta_parse(B.data() + M.FileOffset, M.FileSize, M.VAddr, Ph.data(),
+                      int(Ph.size()), F.ehdr().e_machine, 0, B.size(), &L, Why,
+                      sizeof Why) != 0)
+    bad(Twine("libmelf rejects the metadata: ") + Why);
+}
+
 std::vector<std::string> Verifier::run() {
   for (const std::string &P : F.readProblems())
     bad(P);
+  checkWithRuntimeValidator();
   checkMetaLocation();
   checkHeader();
   checkParts();

@@ -125,7 +125,7 @@ def main():
         meta += struct.pack("<QQ", va, sz)
     for vname, isa, arch, flags in VARIANTS:
         if vname == "default":
-            offs = [mtext_off, rodata_off, vldata_off]
+            offs = [mtext_off, rodata_off, 0]
         else:
             o = image_offs[vname]
             offs = [o, o + PAGE if args.rodata else 0, 0]
