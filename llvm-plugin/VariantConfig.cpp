@@ -130,10 +130,13 @@ Error VariantConfig::addFunctions(StringRef CommaList) {
   if (Names.empty())
     return err("'functions=' needs at least one name or glob");
   for (StringRef N : Names) {
-    if (Expected<GlobPattern> G = GlobPattern::create(N); !G)
+    auto Text = std::make_shared<const std::string>(N.str());
+    Expected<GlobPattern> G = GlobPattern::create(*Text);
+    if (!G)
       return err("bad function glob '" + N +
                  "': " + toString(G.takeError()));
     Globs.push_back(N.str());
+    Patterns.push_back({std::move(Text), std::move(*G)});
   }
   return Error::success();
 }
@@ -342,15 +345,10 @@ bool VariantConfig::matchesFunctionList(StringRef Mangled) const {
   std::string Demangled = demangle(Mangled);
   // "ns::f(int)" -> "ns::f": globs name functions, not overloads.
   StringRef Base = StringRef(Demangled).split('(').first;
-  for (const std::string &G : Globs) {
-    Expected<GlobPattern> P = GlobPattern::create(G);
-    if (!P) {
-      consumeError(P.takeError());
-      continue;
-    }
-    if (P->match(Mangled) || P->match(Demangled) || P->match(Base))
+  for (const CompiledGlob &G : Patterns)
+    if (G.Pattern.match(Mangled) || G.Pattern.match(Demangled) ||
+        G.Pattern.match(Base))
       return true;
-  }
   return false;
 }
 

@@ -13,7 +13,9 @@
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
+#include "llvm/Support/GlobPattern.h"
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -85,6 +87,13 @@ private:
   std::vector<VariantDef> Defs;
   std::vector<std::string> Configured;
   std::vector<std::string> Globs;
+  // Globs, compiled once. A GlobPattern refers into its text: each keeps
+  // its own, shared by copies of the configuration.
+  struct CompiledGlob {
+    std::shared_ptr<const std::string> Text;
+    llvm::GlobPattern Pattern;
+  };
+  std::vector<CompiledGlob> Patterns;
   std::string AsVariant;
   bool WholeFile = false;
   std::vector<std::string> WholeFileVariants;
