@@ -53,7 +53,8 @@ link5() { # OUT LINKER-FLAGS... -- OBJECTS
 l_lld=$(link5 -fuse-ld=lld "$work/plain"/*.o -o "$work/plain.out")
 l_melf_plain=$(link5 $ldflags "$work/plain"/*.o -o "$work/plain-melf.out")
 l_melf=$(link5 $ldflags "$work/melf"/*.o -o "$work/melf.out")
-slots=$("$build/bin/melf-objdump" --slots "$work/melf.out" | grep -cE '^ +[0-9]+ +0x')
+slots=$("$build/bin/melf-objdump" --json "$work/melf.out" |
+        python3 -c 'import json, sys; print(len(json.load(sys.stdin)["slots"]))')
 echo "Link and compile time: $nfun functions in $files files ($slots multivariant with MELF)"
 printf '  %-52s %7s\n' "" "ms"
 printf '  %-52s %7d  (%.2f x plain)\n' "compile, plain -O1" "$c_plain" 1

@@ -10,39 +10,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 LIT=${LIT:-/usr/lib/llvm-19/build/utils/lit/lit.py}
 RESULTS="$BUILD/test-results"
 mkdir -p "$RESULTS"
-passed=0
-failed=0
-
-# stage NAME TIMEOUT_SECONDS JUNIT_XML COMMAND...
-# The command writes JUnit XML; a stage that times out, crashes or writes no
-# XML counts as one failed test, so nothing can silently pass.
-stage() {
-  local name=$1 limit=$2 xml=$3
-  shift 3
-  rm -f "$xml"
-  echo "=== stage $name (timeout ${limit}s)"
-  local start=$SECONDS
-  timeout --kill-after=10 "$limit" "$@"
-  local rc=$?
-  local took=$((SECONDS - start))
-  local counts
-  if counts=$(python3 "$ROOT/scripts/count-junit.py" "$xml" 2>/dev/null); then
-    read -r p f <<<"$counts"
-  else
-    p=0 f=1
-    echo "stage $name: no results (exit status $rc)"
-  fi
-  if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
-    echo "stage $name: timed out after ${limit}s"
-    f=$((f + 1))
-  elif [ "$rc" != 0 ] && [ "$f" = 0 ]; then
-    echo "stage $name: exit status $rc with no failed test"
-    f=1
-  fi
-  passed=$((passed + p))
-  failed=$((failed + f))
-  echo "=== stage $name: $p passed, $f failed, ${took}s"
-}
+. "$ROOT/scripts/stage.sh"
 
 stage unit 300 "$RESULTS/unit.xml" \
   "$BUILD/bin/melf-unittests" --gtest_output="xml:$RESULTS/unit.xml"
@@ -73,5 +41,4 @@ stage kernel 2400 "$RESULTS/kernel.xml" \
 stage kernel-checkpatch 300 "$RESULTS/kernel-checkpatch.xml" \
   bash "$ROOT/kernel/harness/check-patches.sh" "$RESULTS/kernel-checkpatch.xml"
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+summary

@@ -43,7 +43,9 @@ fetch() {
 }
 
 # fresh_copy SRC NAME: a clean copy to build in.
-fresh_copy() { rm -rf "$work/$2"; cp -a "$1" "$work/$2"; echo "$work/$2"; }
+fresh_copy() { # SRC NAME: a fresh copy in the work directory, or fail
+  rm -rf "${work:?}/$2" && cp -a "$1" "$work/$2" && echo "$work/$2"
+}
 
 # variant_check PROGRAM ARGS...: MELF_VARIANT=v really starts in v.
 variant_check() {
@@ -75,7 +77,7 @@ lz4_quick_tests=(test-lz4-basic test-lz4-multiple test-lz4-multiple-legacy
 lz4_full_tests=(test-lz4-sparse test-lz4-skippable test-lz4-opt-parser)
 
 lz4_build() { # DIR CC CFLAGS LDFLAGS
-  local d=$1
+  local d=${1:?lz4_build: no source directory}
   make -s -j"$jobs" -C "$d/lib" liblz4.a CC="$2" CFLAGS="$3" > "$d.build.log" 2>&1 &&
     make -s -j"$jobs" -C "$d/programs" lz4 CC="$2" CFLAGS="$3" LDFLAGS="$4" >> "$d.build.log" 2>&1
 }
@@ -106,18 +108,19 @@ build_both() {
   src=$(fetch "$lib") || { record "$lib/fetch" FAIL "apt-get source $lib"; return 1; }
   lib_src=$src
   say "$lib from Debian source $(basename "$src")"
-  n=$(fresh_copy "$src" "$lib-normal")
+  n=$(fresh_copy "$src" "$lib-normal") || { record "$lib/copy" FAIL "cannot copy $src"; return 1; }
   if "$build" "$n" clang-19 "-O2" ""; then "$suite" "$n" normal-build
   else record "$lib/normal-build/build" FAIL "see $n.build.log"; fi
 
-  melf_dir=$(fresh_copy "$src" "$lib-melf")
+  melf_dir=$(fresh_copy "$src" "$lib-melf") || { record "$lib/copy" FAIL "cannot copy $src"; return 1; }
   melf_cflags="$("$mcfg" --cflags) -fplugin-arg-melf-variants=x86-64-v3,debug,asan -fplugin-arg-melf-functions=$funcs -O2"
   melf_ldflags="$("$mcfg" --ldflags) -fsanitize=address"
   if ! "$build" "$melf_dir" clang-19 "$melf_cflags" "$melf_ldflags"; then
     record "$lib/melf/build" FAIL "see $melf_dir.build.log"; return 1
   fi
   record "$lib/melf/build" PASS
-  slots=$("$objdump" --slots "$melf_dir/$program" | grep -cE '^ +[0-9]+ +0x')
+  slots=$("$objdump" --json "$melf_dir/$program" |
+          python3 -c 'import json, sys; print(len(json.load(sys.stdin)["slots"]))')
   if [ "$slots" -ge "$min_slots" ]; then record "$lib/melf/slots-for-the-function-list" PASS
   else record "$lib/melf/slots-for-the-function-list" FAIL "$slots slots, expected $min_slots"; fi
   for v in "${variants[@]}"; do
@@ -195,7 +198,7 @@ print(f"lz4 '"$v"': compress {statistics.median(c):.0f} MB/s ({c[0]:.0f}-{c[-1]:
 zlib_functions='deflate,inflate,inflate_fast,longest_match,deflate_slow,deflate_fast,crc32_z,adler32_z,compress_block,_tr_flush_block'
 
 zlib_build() { # DIR CC CFLAGS LDFLAGS
-  local d=$1
+  local d=${1:?zlib_build: no source directory}
   (cd "$d" && CC="$2" CFLAGS="$3" LDFLAGS="$4" ./configure --static > "$d.build.log" 2>&1) &&
     make -s -j"$jobs" -C "$d" libz.a example minigzip >> "$d.build.log" 2>&1
 }
