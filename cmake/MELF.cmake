@@ -32,8 +32,25 @@ function(_melf_flags out option)
   set(${out} ${flags} PARENT_SCOPE)
 endfunction()
 
+# The plugin loads only into Clang 19: say so at configure time instead of
+# "cannot load plugin ... undefined symbol" at the first compile.
+function(_melf_check_compiler target)
+  foreach(lang C CXX)
+    if(CMAKE_${lang}_COMPILER_LOADED)
+      string(REGEX MATCH "^[0-9]+" major "${CMAKE_${lang}_COMPILER_VERSION}")
+      if(NOT CMAKE_${lang}_COMPILER_ID STREQUAL "Clang" OR NOT major STREQUAL "19")
+        message(FATAL_ERROR "MELF: '${target}' is compiled with "
+          "${CMAKE_${lang}_COMPILER_ID} ${CMAKE_${lang}_COMPILER_VERSION} "
+          "(${CMAKE_${lang}_COMPILER}); MELF needs clang-19: configure with "
+          "-DCMAKE_C_COMPILER=clang-19 -DCMAKE_CXX_COMPILER=clang++-19")
+      endif()
+    endif()
+  endforeach()
+endfunction()
+
 # Compile `target`'s sources with the MELF plugin and link it with ld.melf.
 function(melf_target target)
+  _melf_check_compiler(${target})
   _melf_flags(cflags --cflags)
   _melf_flags(ldflags --ldflags)
   target_compile_options(${target} PRIVATE ${cflags})

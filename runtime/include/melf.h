@@ -13,7 +13,9 @@
  * "AS-safe" below means async-signal-safe: callable from a signal handler.
  *
  * Link with the line `melf-config --ldflags` prints (it ends in -lmelf).
- * The archive is linked in only if the program calls a melf_* function.
+ * ld.melf makes every MELF program refer to libmelf's start-up object
+ * (MELF_RUNTIME_SYMBOL), so the archive is linked in even if the program
+ * calls no melf_* function (docs/runtime.md).
  */
 #ifndef MELF_H
 #define MELF_H

@@ -49,7 +49,10 @@ int main(int argc, char **argv) {
   // Build tree: build/bin/melf-config, build/lib/MELFPlugin.so.
   SmallString<256> LibDir(Prefix);
   sys::path::append(LibDir, "lib");
+  // melf.h and <melf/abi.h> (melf_variant_flags() returns MELF_VF_* bits):
+  // two directories in the build tree, one when installed.
   SmallString<256> Inc(MELF_SOURCE_DIR "/runtime/include");
+  SmallString<256> AbiInc(MELF_SOURCE_DIR "/include");
   // libmelf.a: build/lib (the shared one is in build/lib/shared, so that
   // -lmelf links the archive); installed: PREFIX/<libdir>.
   SmallString<256> RtLib(LibDir);
@@ -62,7 +65,11 @@ int main(int argc, char **argv) {
     sys::path::append(RtLib, MELF_INSTALL_LIBDIR);
     Inc = Prefix;
     sys::path::append(Inc, MELF_INSTALL_INCLUDEDIR);
+    AbiInc = Inc;
   }
+  std::string Includes = ("-I" + Inc).str();
+  if (AbiInc != Inc)
+    Includes += (" -I" + AbiInc).str();
   std::string Plugin = (LibDir + "/MELFPlugin.so").str();
   std::string PassPlugin = (LibDir + "/MELFPass.so").str();
 
@@ -74,14 +81,14 @@ int main(int argc, char **argv) {
   for (int I = 1; I < argc; ++I) {
     StringRef A = argv[I];
     if (A == "--cflags") {
-      Out("-fplugin=" + Plugin + " -I" + Inc);
+      Out("-fplugin=" + Plugin + " " + Includes);
     } else if (A.consume_front("--whole-file-cflags")) {
       // The default build of a file that has whole-file variants.
       if (!A.empty() && !A.consume_front("=")) {
         errs() << "melf-config: error: expected --whole-file-cflags[=V,...]\n";
         return 1;
       }
-      Out("-fplugin=" + Plugin + " -I" + Inc + " -fplugin-arg-melf-whole-file" +
+      Out("-fplugin=" + Plugin + " " + Includes + " -fplugin-arg-melf-whole-file" +
           (A.empty() ? "" : "=") + A);
     } else if (A.consume_front("--variant-cflags=")) {
       // The same file compiled once more as whole-file variant A.
@@ -89,7 +96,7 @@ int main(int argc, char **argv) {
         errs() << "melf-config: error: --variant-cflags: " << Msg << "\n";
         return 1;
       }
-      Out("-fplugin=" + Plugin + " -I" + Inc +
+      Out("-fplugin=" + Plugin + " " + Includes +
           " -fplugin-arg-melf-as-variant=" + A);
     } else if (A == "--ldflags") {
       // clang -fuse-ld=melf finds ld.melf in the -B directory; -lmelf is
