@@ -32,6 +32,20 @@
 // RUN:   -ex continue \
 // RUN:   %t 2>&1 | FileCheck %s --check-prefix=PLAIN
 //
+// Without section headers (llvm-objcopy --strip-sections; still a valid MELF
+// binary) the unwinder finds the debug image's unwind table through
+// PT_MELF_META. gdb takes the symbols from the unstripped file (linked
+// without PIE, so that add-symbol-file needs no load address). The debug
+// clone of `mid` stops after its prologue, where the default body's CFI
+// gives another frame: only the clone's own CFI finds the callers.
+// RUN: %clang %melf_ldflags -g -no-pie %t.o -lpthread -o %t.nopie
+// RUN: llvm-objcopy --strip-sections %t.nopie %t.nosections
+// RUN: llvm-readelf -h %t.nosections | FileCheck %s --check-prefix=NOSHDR
+// RUN: melf-objdump --verify %t.nosections
+// RUN: %melf_gdb -ex 'add-symbol-file %t.nopie' -ex 'break main' -ex run \
+// RUN:   -ex 'melf break -variant debug mid' -ex continue -ex bt -ex kill \
+// RUN:   %t.nosections 2>&1 | FileCheck %s --check-prefix=NOSECTIONS
+//
 // Symbolizers: the slot address gives the default body's line, always; the
 // shadow address the clone's.
 // RUN: llvm-dwarfdump --debug-line %t | FileCheck %s --check-prefix=LINES
@@ -137,6 +151,14 @@ int main(void) {
 // PLAIN: melf: thread 1 runs variant 'size': leaf (n=4)
 // PLAIN: results 13 23 37
 // PLAIN-NOT: Cannot insert
+
+// NOSHDR: Number of section headers: 0
+// NOSECTIONS-NOT: cannot read the unwind tables
+// NOSECTIONS: melf: thread 1 runs variant 'debug': mid (n=2) at {{.*}}gdb-source.c:[[#MID:]]
+// NOSECTIONS: #0 {{.*}} in mid [debug] (n=2) at {{.*}}gdb-source.c:[[#MID]]
+// NOSECTIONS-NEXT: #1 {{.*}} in top [debug] (n=2) at {{.*}}gdb-source.c:[[#MID+5]]
+// NOSECTIONS-NEXT: #2 {{.*}} in main () at {{.*}}gdb-source.c:
+// NOSECTIONS-NOT: cannot read the unwind tables
 
 // LINES: {{^0x0001[0-9a-f]+ }}
 // LINES: {{^0x0002[0-9a-f]+ }}
