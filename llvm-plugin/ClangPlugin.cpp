@@ -34,8 +34,8 @@ std::shared_ptr<VariantConfig> &config() {
   return C;
 }
 
-constexpr llvm::StringLiteral VariantTag = "melf.variant";
-constexpr llvm::StringLiteral ViewLocalTag = "melf.view_local";
+constexpr llvm::StringLiteral VariantTag = MELF_IR_VARIANT_ANNOTATION;
+constexpr llvm::StringLiteral ViewLocalTag = MELF_IR_VIEW_LOCAL_ANNOTATION;
 
 template <unsigned N>
 unsigned diagID(Sema &S, DiagnosticsEngine::Level L, const char (&Fmt)[N]) {

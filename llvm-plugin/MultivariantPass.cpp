@@ -94,12 +94,13 @@ void Multiversioner::collectAnnotations() {
       Keep.push_back(cast<Constant>(Op));
       continue;
     }
-    if (Str == "melf.view_local") {
+    if (Str == MELF_IR_VIEW_LOCAL_ANNOTATION) {
       if (auto *Var = dyn_cast<GlobalVariable>(GV))
         ViewLocals.push_back(Var);
-    } else if (Str == "melf.variant" || Str.starts_with("melf.variant=")) {
+    } else if (Str == MELF_IR_VARIANT_ANNOTATION ||
+               Str.starts_with(MELF_IR_VARIANT_ANNOTATION "=")) {
       if (auto *F = dyn_cast<Function>(GV))
-        addMark(F, Str.drop_front(strlen("melf.variant")).drop_while(
+        addMark(F, Str.drop_front(strlen(MELF_IR_VARIANT_ANNOTATION)).drop_while(
                        [](char Ch) { return Ch == '='; }),
                 F);
     } else {
@@ -301,17 +302,18 @@ bool Multiversioner::run() {
   for (Function &F : M) {
     if (F.isDeclaration())
       continue;
-    if (F.hasFnAttribute("melf.variants")) {
-      addMark(&F, F.getFnAttribute("melf.variants").getValueAsString(), &F);
-      F.removeFnAttr("melf.variants");
+    if (F.hasFnAttribute(MELF_IR_VARIANTS_ATTR)) {
+      addMark(&F, F.getFnAttribute(MELF_IR_VARIANTS_ATTR).getValueAsString(),
+              &F);
+      F.removeFnAttr(MELF_IR_VARIANTS_ATTR);
     }
     if (C.matchesFunctionList(F.getName()))
       addMark(&F, "", &F);
   }
   for (GlobalVariable &GV : M.globals())
-    if (GV.hasAttribute("melf.view_local")) {
+    if (GV.hasAttribute(MELF_IR_VIEW_LOCAL_ATTR)) {
       ViewLocals.push_back(&GV);
-      GV.setAttributes(GV.getAttributes().removeAttribute(Ctx, "melf.view_local"));
+      GV.setAttributes(GV.getAttributes().removeAttribute(Ctx, MELF_IR_VIEW_LOCAL_ATTR));
     }
 
   bool Changed = !Marks.empty() || !ViewLocals.empty();

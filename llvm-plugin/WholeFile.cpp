@@ -76,7 +76,7 @@ void Multiversioner::markWholeFile() {
     auto *GV = new GlobalVariable(M, Ty, true, GlobalValue::PrivateLinkage,
                                   ConstantArray::get(Ty, Reqs),
                                   "__melf_requires");
-    GV->setSection(MELF_SECTION_PREFIX "requires");
+    GV->setSection(MELF_REQUIRES_SECTION);
     GV->setMetadata(LLVMContext::MD_exclude, MDNode::get(Ctx, {}));
     markRecord(*GV);
     Used.push_back(GV);
@@ -85,7 +85,7 @@ void Multiversioner::markWholeFile() {
 
 // The symbol a variant object of this file defines for variant V.
 std::string Multiversioner::variantKey(StringRef V) const {
-  return staticKey(("variant." + V).str());
+  return staticKey((MELF_VARIANT_KEY + V).str());
 }
 
 // This file compiled again as variant V (any compiler flags): its function

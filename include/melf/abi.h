@@ -238,6 +238,21 @@ struct melf_group_entry {
  * is 16 hex digits of a hash of the source file name.
  */
 #define MELF_STATIC_PREFIX "__melf.static."
+/* The symbol a variant object V defines and the default build of its file
+ * requires (listed in section MELF_REQUIRES_SECTION, SHF_EXCLUDE):
+ * MELF_STATIC_PREFIX "<file id>." MELF_VARIANT_KEY "<V>". */
+#define MELF_VARIANT_KEY "variant."
+#define MELF_REQUIRES_SECTION ".melf.requires"
+
+/* ---- IR-level names: Clang plugin -> pass (docs/melf-abi.md, level 2) -- */
+/* llvm.global.annotations strings: "melf.variant" or "melf.variant=a,b" on
+ * functions, "melf.view_local" on globals. */
+#define MELF_IR_VARIANT_ANNOTATION "melf.variant"
+#define MELF_IR_VIEW_LOCAL_ANNOTATION "melf.view_local"
+/* The same marks as IR attributes, for opt tests: "melf.variants"="a,b" on
+ * a function, "melf.view_local" on a global. */
+#define MELF_IR_VARIANTS_ATTR "melf.variants"
+#define MELF_IR_VIEW_LOCAL_ATTR "melf.view_local"
 
 /*
  * Data a variant object uses from the default build: section .melf.data,
