@@ -16,6 +16,9 @@
 #define PF_R_ 4u
 #define PT_LOAD_ 1u
 
+static const char *const part_names[MELF_PART_COUNT] = {"text", "rodata",
+                                                        "vldata"};
+
 static int fail(char *why, size_t len, const char *fmt, ...) {
   __builtin_va_list ap;
   __builtin_va_start(ap, fmt);
@@ -50,129 +53,305 @@ static const struct melf_ph *load_of(const struct melf_ph *ph, int phnum,
 }
 
 static int check_part(const struct melf_meta_part *p, const char *name,
-                      uint64_t page, char *why, size_t wl) {
+                      uint64_t page, char *why, size_t whylen) {
   if (p->size == 0) {
     if (p->vaddr != 0)
-      return fail(why, wl, "%s part: address %lx with size 0", name,
+      return fail(why, whylen, "%s part: address %lx with size 0", name,
                   (unsigned long)p->vaddr);
     return 0;
   }
   if (p->vaddr % page || p->size % page)
-    return fail(why, wl, "%s part [%lx, +%lx) is not page-aligned (page %lu)",
+    return fail(why, whylen,
+                "%s part [%lx, +%lx) is not page-aligned (page %lu)",
                 name, (unsigned long)p->vaddr, (unsigned long)p->size,
                 (unsigned long)page);
   if (p->vaddr + p->size < p->vaddr)
-    return fail(why, wl, "%s part wraps around", name);
+    return fail(why, whylen, "%s part wraps around", name);
+  return 0;
+}
+
+/* The header's own fields (the tables come next). */
+static int check_header(const struct melf_meta_header *h, uint64_t size,
+                        uint32_t expect_arch, uint64_t sys_page, char *why,
+                        size_t whylen) {
+  if (h->magic != MELF_META_MAGIC)
+    return fail(why, whylen, "bad metadata magic %x", h->magic);
+  if (h->version != MELF_META_VERSION)
+    return fail(why, whylen, "unsupported metadata version %u", h->version);
+  if (h->header_size < sizeof *h || h->header_size > size)
+    return fail(why, whylen, "bad header_size %u", h->header_size);
+  if (h->flags != 0)
+    return fail(why, whylen, "unknown metadata flags %x", h->flags);
+  if (h->page_size < 4096 || (h->page_size & (h->page_size - 1)))
+    return fail(why, whylen, "bad page_size %u", h->page_size);
+  if (sys_page && h->page_size % sys_page)
+    return fail(why, whylen,
+                "metadata page size %u is not a multiple of the system page "
+                "size %lu",
+                h->page_size, (unsigned long)sys_page);
+  if (expect_arch && h->arch != expect_arch)
+    return fail(why, whylen,
+                "metadata arch %u does not match this machine (%u)", h->arch,
+                expect_arch);
+  if (h->nvariants < 1 || h->nvariants > MELF_MAX_VARIANTS)
+    return fail(why, whylen, "bad nvariants %u (1..%u)", h->nvariants,
+                MELF_MAX_VARIANTS);
+  if (h->variant_size < sizeof(struct melf_meta_variant))
+    return fail(why, whylen, "bad variant_size %u", h->variant_size);
+  if (h->slot_size < sizeof(struct melf_meta_slot))
+    return fail(why, whylen, "bad slot_size %u", h->slot_size);
+  return 0;
+}
+
+/* Tables in order, inside the metadata, without overflow (64-bit sums of
+ * 32-bit products). */
+static int check_tables(const struct melf_meta_header *h,
+                        const unsigned char *m, uint64_t size, char *why,
+                        size_t whylen) {
+  uint64_t vend =
+      (uint64_t)h->variants_off + (uint64_t)h->nvariants * h->variant_size;
+  uint64_t send = (uint64_t)h->slots_off + (uint64_t)h->nslots * h->slot_size;
+  uint64_t zend = (uint64_t)h->bodies_off +
+                  (uint64_t)h->nslots * h->nvariants *
+                      sizeof(struct melf_meta_body);
+  uint64_t tend = (uint64_t)h->strtab_off + h->strtab_size;
+  if (h->variants_off < h->header_size || vend > size)
+    return fail(why, whylen, "variant table [%u, +%lu) outside the metadata",
+                h->variants_off, (unsigned long)(vend - h->variants_off));
+  if (h->slots_off < vend || send > size)
+    return fail(why, whylen, "slot table (%u slots at %u) outside the metadata",
+                h->nslots, h->slots_off);
+  if (h->bodies_off < send || zend > size)
+    return fail(why, whylen, "body table at %u outside the metadata",
+                h->bodies_off);
+  if (h->strtab_off < zend || tend > size)
+    return fail(why, whylen, "string table [%u, +%u) outside the metadata",
+                h->strtab_off, h->strtab_size);
+  if (h->strtab_size && m[h->strtab_off + h->strtab_size - 1] != 0)
+    return fail(why, whylen, "string table is not NUL-terminated");
+  if (h->nslots && h->strtab_size == 0)
+    return fail(why, whylen, "slots without a string table");
+  return 0;
+}
+
+/* The text, rodata and vldata parts: aligned, disjoint, each inside a
+ * PT_LOAD with the right protection. */
+static int check_parts(const struct melf_meta_header *h,
+                       const struct melf_ph *ph, int phnum, char *why,
+                       size_t whylen) {
+  for (int p = 0; p < MELF_PART_COUNT; p++) {
+    int r = check_part(&h->parts[p], part_names[p], h->page_size, why, whylen);
+    if (r)
+      return r;
+  }
+  if (h->nvariants > 1 && h->parts[MELF_PART_TEXT].size == 0)
+    return fail(why, whylen, "%u variants but no text part", h->nvariants);
+  for (int a = 0; a < MELF_PART_COUNT; a++)
+    for (int b = a + 1; b < MELF_PART_COUNT; b++)
+      if (h->parts[a].size && h->parts[b].size &&
+          h->parts[a].vaddr < h->parts[b].vaddr + h->parts[b].size &&
+          h->parts[b].vaddr < h->parts[a].vaddr + h->parts[a].size)
+        return fail(why, whylen, "%s and %s parts overlap", part_names[a],
+                    part_names[b]);
+  /* Each part lies in a PT_LOAD with the right protection. */
+  static const uint32_t need[MELF_PART_COUNT] = {PF_R_ | PF_X_, PF_R_,
+                                                 PF_R_ | PF_W_};
+  for (int p = 0; p < MELF_PART_COUNT; p++) {
+    if (!h->parts[p].size)
+      continue;
+    const struct melf_ph *l =
+        load_of(ph, phnum, h->parts[p].vaddr, h->parts[p].size);
+    if (!l)
+      return fail(why, whylen,
+                  "%s part [%lx, +%lx) is not inside a loaded segment",
+                  part_names[p], (unsigned long)h->parts[p].vaddr,
+                  (unsigned long)h->parts[p].size);
+    if ((l->flags & need[p]) != need[p] ||
+        (p != MELF_PART_VLDATA && (l->flags & PF_W_)))
+      return fail(why, whylen, "%s part is in a segment with wrong protection",
+                  part_names[p]);
+    if ((l->offset - l->vaddr) % h->page_size)
+      return fail(why, whylen, "%s part's segment is not page-congruent",
+                  part_names[p]);
+  }
+  return 0;
+}
+
+/* Where variant `v` (already filled in as `r`, from the entry `mv`) keeps
+ * its copy of part `p` in the file: the default's is what its PT_LOAD maps,
+ * another variant's lies inside that variant's PT_MELF_IMAGE. */
+static int check_image_part(const struct melf_meta_header *h,
+                            const struct melf_meta_variant *mv,
+                            const struct melf_variant_rt *r, uint32_t v, int p,
+                            const struct melf_ph *ph, int phnum,
+                            uint64_t file_size, char *why, size_t whylen) {
+  uint64_t off = mv->part_offset[p], psz = h->parts[p].size;
+  if (!psz) {
+    if (off)
+      return fail(why, whylen, "variant '%s': offset of an absent part",
+                  mv->name);
+    return 0;
+  }
+  if (off % h->page_size)
+    return fail(why, whylen, "variant '%s': %s offset %lx not page-aligned",
+                mv->name, part_names[p], (unsigned long)off);
+  if (file_size && !inside(off, psz, 0, file_size))
+    return fail(why, whylen,
+                "variant '%s': %s image [%lx, +%lx) beyond the end of the "
+                "file",
+                mv->name, part_names[p], (unsigned long)off,
+                (unsigned long)psz);
+  if (v == 0) {
+    /* The default copy is what the PT_LOAD maps there. */
+    const struct melf_ph *l = load_of(ph, phnum, h->parts[p].vaddr, psz);
+    if (off != l->offset + (h->parts[p].vaddr - l->vaddr))
+      return fail(why, whylen,
+                  "default %s offset %lx is not what its segment maps "
+                  "(%lx)",
+                  part_names[p], (unsigned long)off,
+                  (unsigned long)(l->offset + (h->parts[p].vaddr - l->vaddr)));
+    return 0;
+  }
+  /* Non-default: inside its PT_MELF_IMAGE (text starts it). */
+  const struct melf_ph *img = 0;
+  for (int i = 0; i < phnum; i++)
+    if (ph[i].type == PT_MELF_IMAGE && ph[i].offset == r->text_off)
+      img = &ph[i];
+  if (!img)
+    return fail(why, whylen, "variant '%s': no PT_MELF_IMAGE at offset %lx",
+                mv->name, (unsigned long)r->text_off);
+  /* p_vaddr/p_memsz are informational (strip/objcopy rewrite them):
+   * only p_offset/p_filesz count (docs/melf-abi.md 4). */
+  if (!inside(off, psz, img->offset, img->filesz))
+    return fail(why, whylen,
+                "variant '%s': %s image outside its PT_MELF_IMAGE", mv->name,
+                part_names[p]);
+  return 0;
+}
+
+/* Variant table entry `v`: checks it and fills out->v[v] (variants before
+ * it are filled already: their names must differ). */
+static int check_variant(const struct melf_meta_header *h,
+                         const unsigned char *m, uint32_t v,
+                         const struct melf_ph *ph, int phnum,
+                         uint64_t file_size, struct melf_layout *out,
+                         char *why, size_t whylen) {
+  struct melf_meta_variant mv;
+  memcpy(&mv, m + h->variants_off + (uint64_t)v * h->variant_size, sizeof mv);
+  struct melf_variant_rt *r = &out->v[v];
+  if (!valid_name(mv.name))
+    return fail(why, whylen, "variant %u: invalid name", v);
+  if ((v == 0) != (strcmp(mv.name, MELF_DEFAULT_VARIANT) == 0))
+    return fail(why, whylen,
+                "variant %u: '%s' (variant 0 and only it is '%s')", v, mv.name,
+                MELF_DEFAULT_VARIANT);
+  for (uint32_t w = 0; w < v; w++)
+    if (strcmp(out->v[w].name, mv.name) == 0)
+      return fail(why, whylen, "variant %u: duplicate name '%s'", v, mv.name);
+  if (mv.arch != 0 && mv.arch != h->arch)
+    return fail(why, whylen,
+                "variant '%s': arch %u differs from the metadata's", mv.name,
+                mv.arch);
+  if (mv.flags & ~MELF_VF_KNOWN)
+    return fail(why, whylen, "variant '%s': unknown flags %x", mv.name,
+                mv.flags);
+  if ((v == 0) != !!(mv.flags & MELF_VF_DEFAULT))
+    return fail(why, whylen, "variant '%s': MELF_VF_DEFAULT on %s variant",
+                mv.name, v == 0 ? "not on the default" : "another");
+  if (mv.isa_features & ~melf_isa_assigned(mv.arch))
+    return fail(why, whylen,
+                "variant '%s': ISA bits %lx unassigned for arch %u", mv.name,
+                (unsigned long)(mv.isa_features & ~melf_isa_assigned(mv.arch)),
+                mv.arch);
+  if (mv.part_offset[MELF_PART_VLDATA] != 0)
+    return fail(why, whylen, "variant '%s': vldata offset must be 0", mv.name);
+  memcpy(r->name, mv.name, MELF_NAME_MAX);
+  r->isa = mv.isa_features;
+  r->arch = mv.arch;
+  r->flags = mv.flags;
+  r->text_off = mv.part_offset[MELF_PART_TEXT];
+  r->rodata_off = mv.part_offset[MELF_PART_RODATA];
+  for (int p = MELF_PART_TEXT; p <= MELF_PART_RODATA; p++) {
+    int rc = check_image_part(h, &mv, r, v, p, ph, phnum, file_size, why,
+                              whylen);
+    if (rc)
+      return rc;
+  }
+  if (v > 0 && !r->text_off)
+    return fail(why, whylen, "variant '%s' has no image", mv.name);
+  return 0;
+}
+
+/* Slot table entry `s` and its bodies: inside the text part, within the
+ * slot. */
+static int check_slot(const struct melf_meta_header *h,
+                      const unsigned char *m, uint32_t s, char *why,
+                      size_t whylen) {
+  const struct melf_meta_part *text = &h->parts[MELF_PART_TEXT];
+  struct melf_meta_slot sl;
+  memcpy(&sl, m + h->slots_off + (uint64_t)s * h->slot_size, sizeof sl);
+  if (sl.prefix > MELF_MAX_PREFIX)
+    return fail(why, whylen, "slot %u: prefix %u exceeds %u", s, sl.prefix,
+                MELF_MAX_PREFIX);
+  if (sl.addr < sl.prefix ||
+      !inside(sl.addr - sl.prefix, (uint64_t)sl.prefix + sl.size,
+              text->vaddr, text->size))
+    return fail(why, whylen, "slot %u [%lx, +%lu) outside the text part", s,
+                (unsigned long)(sl.addr - sl.prefix),
+                (unsigned long)sl.prefix + sl.size);
+  if (sl.reserved)
+    return fail(why, whylen, "slot %u: reserved field is %x, not zero", s,
+                sl.reserved);
+  if (sl.name_off >= h->strtab_size)
+    return fail(why, whylen,
+                "slot %u: name offset %u outside the string table", s,
+                sl.name_off);
+  if (!(sl.present & 1) ||
+      (h->nvariants < 64 && (sl.present >> h->nvariants)))
+    return fail(why, whylen, "slot %u: bad present mask %lx", s,
+                (unsigned long)sl.present);
+  for (uint32_t v = 0; v < h->nvariants; v++) {
+    struct melf_meta_body b;
+    memcpy(&b, m + h->bodies_off + ((uint64_t)s * h->nvariants + v) * sizeof b,
+           sizeof b);
+    if (b.size > sl.size || b.prefix > sl.prefix)
+      return fail(why, whylen, "slot %u: body of variant %u (%u+%u bytes) "
+                  "exceeds the slot (%u+%u)", s, v, b.prefix, b.size,
+                  sl.prefix, sl.size);
+  }
   return 0;
 }
 
 int melf_meta_parse(const void *meta, uint64_t size, uint64_t meta_vaddr,
                     const struct melf_ph *ph, int phnum, uint32_t expect_arch,
                     uint64_t sys_page, uint64_t file_size,
-                    struct melf_layout *out, char *why, size_t wl) {
+                    struct melf_layout *out, char *why, size_t whylen) {
   const unsigned char *m = meta;
   memset(out, 0, sizeof *out);
-  if (why && wl)
+  if (why && whylen)
     why[0] = 0;
   if (meta_vaddr % 8)
-    return fail(why, wl, "metadata at %lx is not 8-byte aligned",
+    return fail(why, whylen, "metadata at %lx is not 8-byte aligned",
                 (unsigned long)meta_vaddr);
   if (size < sizeof(struct melf_meta_header))
-    return fail(why, wl, "metadata too small (%lu bytes)", (unsigned long)size);
+    return fail(why, whylen, "metadata too small (%lu bytes)",
+                (unsigned long)size);
   if (!load_of(ph, phnum, meta_vaddr, size))
-    return fail(why, wl, "PT_MELF_META is not inside a loaded segment");
+    return fail(why, whylen, "PT_MELF_META is not inside a loaded segment");
 
   struct melf_meta_header h;
   memcpy(&h, m, sizeof h);
-  if (h.magic != MELF_META_MAGIC)
-    return fail(why, wl, "bad metadata magic %x", h.magic);
-  if (h.version != MELF_META_VERSION)
-    return fail(why, wl, "unsupported metadata version %u", h.version);
-  if (h.header_size < sizeof h || h.header_size > size)
-    return fail(why, wl, "bad header_size %u", h.header_size);
-  if (h.flags != 0)
-    return fail(why, wl, "unknown metadata flags %x", h.flags);
-  if (h.page_size < 4096 || (h.page_size & (h.page_size - 1)))
-    return fail(why, wl, "bad page_size %u", h.page_size);
-  if (sys_page && h.page_size % sys_page)
-    return fail(why, wl,
-                "metadata page size %u is not a multiple of the system page "
-                "size %lu",
-                h.page_size, (unsigned long)sys_page);
-  if (expect_arch && h.arch != expect_arch)
-    return fail(why, wl, "metadata arch %u does not match this machine (%u)",
-                h.arch, expect_arch);
-  if (h.nvariants < 1 || h.nvariants > MELF_MAX_VARIANTS)
-    return fail(why, wl, "bad nvariants %u (1..%u)", h.nvariants,
-                MELF_MAX_VARIANTS);
-  if (h.variant_size < sizeof(struct melf_meta_variant))
-    return fail(why, wl, "bad variant_size %u", h.variant_size);
-  if (h.slot_size < sizeof(struct melf_meta_slot))
-    return fail(why, wl, "bad slot_size %u", h.slot_size);
+  int rc = check_header(&h, size, expect_arch, sys_page, why, whylen);
+  if (!rc)
+    rc = check_tables(&h, m, size, why, whylen);
+  if (!rc)
+    rc = check_parts(&h, ph, phnum, why, whylen);
+  if (rc)
+    return rc;
 
-  /* Tables in order, inside the metadata, without overflow (64-bit sums of
-   * 32-bit products). */
-  uint64_t vend = (uint64_t)h.variants_off + (uint64_t)h.nvariants * h.variant_size;
-  uint64_t send = (uint64_t)h.slots_off + (uint64_t)h.nslots * h.slot_size;
-  uint64_t zend = (uint64_t)h.bodies_off +
-                  (uint64_t)h.nslots * h.nvariants * sizeof(struct melf_meta_body);
-  uint64_t tend = (uint64_t)h.strtab_off + h.strtab_size;
-  if (h.variants_off < h.header_size || vend > size)
-    return fail(why, wl, "variant table [%u, +%lu) outside the metadata",
-                h.variants_off, (unsigned long)(vend - h.variants_off));
-  if (h.slots_off < vend || send > size)
-    return fail(why, wl, "slot table (%u slots at %u) outside the metadata",
-                h.nslots, h.slots_off);
-  if (h.bodies_off < send || zend > size)
-    return fail(why, wl, "body table at %u outside the metadata",
-                h.bodies_off);
-  if (h.strtab_off < zend || tend > size)
-    return fail(why, wl, "string table [%u, +%u) outside the metadata",
-                h.strtab_off, h.strtab_size);
-  if (h.strtab_size && m[h.strtab_off + h.strtab_size - 1] != 0)
-    return fail(why, wl, "string table is not NUL-terminated");
-  if (h.nslots && h.strtab_size == 0)
-    return fail(why, wl, "slots without a string table");
-
-  static const char *const part_names[MELF_PART_COUNT] = {"text", "rodata",
-                                                          "vldata"};
-  for (int p = 0; p < MELF_PART_COUNT; p++) {
-    int r = check_part(&h.parts[p], part_names[p], h.page_size, why, wl);
-    if (r)
-      return r;
-  }
   const struct melf_meta_part *text = &h.parts[MELF_PART_TEXT];
   const struct melf_meta_part *ro = &h.parts[MELF_PART_RODATA];
   const struct melf_meta_part *vl = &h.parts[MELF_PART_VLDATA];
-  if (h.nvariants > 1 && text->size == 0)
-    return fail(why, wl, "%u variants but no text part", h.nvariants);
-  for (int a = 0; a < MELF_PART_COUNT; a++)
-    for (int b = a + 1; b < MELF_PART_COUNT; b++)
-      if (h.parts[a].size && h.parts[b].size &&
-          h.parts[a].vaddr < h.parts[b].vaddr + h.parts[b].size &&
-          h.parts[b].vaddr < h.parts[a].vaddr + h.parts[a].size)
-        return fail(why, wl, "%s and %s parts overlap", part_names[a],
-                    part_names[b]);
-  /* Each part lies in a PT_LOAD with the right protection. */
-  static const uint32_t need[MELF_PART_COUNT] = {PF_R_ | PF_X_, PF_R_,
-                                                 PF_R_ | PF_W_};
-  for (int p = 0; p < MELF_PART_COUNT; p++) {
-    if (!h.parts[p].size)
-      continue;
-    const struct melf_ph *l = load_of(ph, phnum, h.parts[p].vaddr, h.parts[p].size);
-    if (!l)
-      return fail(why, wl, "%s part [%lx, +%lx) is not inside a loaded segment",
-                  part_names[p], (unsigned long)h.parts[p].vaddr,
-                  (unsigned long)h.parts[p].size);
-    if ((l->flags & need[p]) != need[p] ||
-        (p != MELF_PART_VLDATA && (l->flags & PF_W_)))
-      return fail(why, wl, "%s part is in a segment with wrong protection",
-                  part_names[p]);
-    if ((l->offset - l->vaddr) % h.page_size)
-      return fail(why, wl, "%s part's segment is not page-congruent",
-                  part_names[p]);
-  }
-
   out->arch = h.arch;
   out->page_size = h.page_size;
   out->nvariants = h.nvariants;
@@ -189,121 +368,15 @@ int melf_meta_parse(const void *meta, uint64_t size, uint64_t meta_vaddr,
     if (ph[i].type == PT_MELF_IMAGE)
       nimages++;
   if (nimages != (int)h.nvariants - 1)
-    return fail(why, wl, "%d PT_MELF_IMAGE headers for %u non-default variants",
+    return fail(why, whylen,
+                "%d PT_MELF_IMAGE headers for %u non-default variants",
                 nimages, h.nvariants - 1);
 
-  for (uint32_t v = 0; v < h.nvariants; v++) {
-    struct melf_meta_variant mv;
-    memcpy(&mv, m + h.variants_off + (uint64_t)v * h.variant_size, sizeof mv);
-    struct melf_variant_rt *r = &out->v[v];
-    if (!valid_name(mv.name))
-      return fail(why, wl, "variant %u: invalid name", v);
-    if ((v == 0) != (strcmp(mv.name, MELF_DEFAULT_VARIANT) == 0))
-      return fail(why, wl, "variant %u: '%s' (variant 0 and only it is '%s')",
-                  v, mv.name, MELF_DEFAULT_VARIANT);
-    for (uint32_t w = 0; w < v; w++)
-      if (strcmp(out->v[w].name, mv.name) == 0)
-        return fail(why, wl, "variant %u: duplicate name '%s'", v, mv.name);
-    if (mv.arch != 0 && mv.arch != h.arch)
-      return fail(why, wl, "variant '%s': arch %u differs from the metadata's",
-                  mv.name, mv.arch);
-    if (mv.flags & ~MELF_VF_KNOWN)
-      return fail(why, wl, "variant '%s': unknown flags %x", mv.name,
-                  mv.flags);
-    if ((v == 0) != !!(mv.flags & MELF_VF_DEFAULT))
-      return fail(why, wl, "variant '%s': MELF_VF_DEFAULT on %s variant",
-                  mv.name, v == 0 ? "not on the default" : "another");
-    if (mv.isa_features & ~melf_isa_assigned(mv.arch))
-      return fail(why, wl, "variant '%s': ISA bits %lx unassigned for arch %u",
-                  mv.name, (unsigned long)(mv.isa_features &
-                                           ~melf_isa_assigned(mv.arch)),
-                  mv.arch);
-    if (mv.part_offset[MELF_PART_VLDATA] != 0)
-      return fail(why, wl, "variant '%s': vldata offset must be 0", mv.name);
-    memcpy(r->name, mv.name, MELF_NAME_MAX);
-    r->isa = mv.isa_features;
-    r->arch = mv.arch;
-    r->flags = mv.flags;
-    r->text_off = mv.part_offset[MELF_PART_TEXT];
-    r->rodata_off = mv.part_offset[MELF_PART_RODATA];
-    for (int p = MELF_PART_TEXT; p <= MELF_PART_RODATA; p++) {
-      uint64_t off = mv.part_offset[p], psz = h.parts[p].size;
-      if (!psz) {
-        if (off)
-          return fail(why, wl, "variant '%s': offset of an absent part",
-                      mv.name);
-        continue;
-      }
-      if (off % h.page_size)
-        return fail(why, wl, "variant '%s': %s offset %lx not page-aligned",
-                    mv.name, part_names[p], (unsigned long)off);
-      if (file_size && !inside(off, psz, 0, file_size))
-        return fail(why, wl,
-                    "variant '%s': %s image [%lx, +%lx) beyond the end of the "
-                    "file",
-                    mv.name, part_names[p], (unsigned long)off,
-                    (unsigned long)psz);
-      if (v == 0) {
-        /* The default copy is what the PT_LOAD maps there. */
-        const struct melf_ph *l = load_of(ph, phnum, h.parts[p].vaddr, psz);
-        if (off != l->offset + (h.parts[p].vaddr - l->vaddr))
-          return fail(why, wl,
-                      "default %s offset %lx is not what its segment maps "
-                      "(%lx)",
-                      part_names[p], (unsigned long)off,
-                      (unsigned long)(l->offset + (h.parts[p].vaddr - l->vaddr)));
-        continue;
-      }
-      /* Non-default: inside its PT_MELF_IMAGE (text starts it). */
-      const struct melf_ph *img = 0;
-      for (int i = 0; i < phnum; i++)
-        if (ph[i].type == PT_MELF_IMAGE && ph[i].offset == r->text_off)
-          img = &ph[i];
-      if (!img)
-        return fail(why, wl, "variant '%s': no PT_MELF_IMAGE at offset %lx",
-                    mv.name, (unsigned long)r->text_off);
-      /* p_vaddr/p_memsz are informational (strip/objcopy rewrite them):
-       * only p_offset/p_filesz count (docs/melf-abi.md 4). */
-      if (!inside(off, psz, img->offset, img->filesz))
-        return fail(why, wl,
-                    "variant '%s': %s image outside its PT_MELF_IMAGE", mv.name,
-                    part_names[p]);
-    }
-    if (v > 0 && !r->text_off)
-      return fail(why, wl, "variant '%s' has no image", mv.name);
-  }
-
-  for (uint32_t s = 0; s < h.nslots; s++) {
-    struct melf_meta_slot sl;
-    memcpy(&sl, m + h.slots_off + (uint64_t)s * h.slot_size, sizeof sl);
-    if (sl.prefix > MELF_MAX_PREFIX)
-      return fail(why, wl, "slot %u: prefix %u exceeds %u", s, sl.prefix,
-                  MELF_MAX_PREFIX);
-    if (sl.addr < sl.prefix ||
-        !inside(sl.addr - sl.prefix, (uint64_t)sl.prefix + sl.size,
-                text->vaddr, text->size))
-      return fail(why, wl, "slot %u [%lx, +%lu) outside the text part", s,
-                  (unsigned long)(sl.addr - sl.prefix),
-                  (unsigned long)sl.prefix + sl.size);
-    if (sl.reserved)
-      return fail(why, wl, "slot %u: reserved field is %x, not zero", s,
-                  sl.reserved);
-    if (sl.name_off >= h.strtab_size)
-      return fail(why, wl, "slot %u: name offset %u outside the string table",
-                  s, sl.name_off);
-    if (!(sl.present & 1) ||
-        (h.nvariants < 64 && (sl.present >> h.nvariants)))
-      return fail(why, wl, "slot %u: bad present mask %lx", s,
-                  (unsigned long)sl.present);
-    for (uint32_t v = 0; v < h.nvariants; v++) {
-      struct melf_meta_body b;
-      memcpy(&b, m + h.bodies_off + ((uint64_t)s * h.nvariants + v) * sizeof b,
-             sizeof b);
-      if (b.size > sl.size || b.prefix > sl.prefix)
-        return fail(why, wl, "slot %u: body of variant %u (%u+%u bytes) "
-                    "exceeds the slot (%u+%u)", s, v, b.prefix, b.size,
-                    sl.prefix, sl.size);
-    }
-  }
+  for (uint32_t v = 0; v < h.nvariants; v++)
+    if ((rc = check_variant(&h, m, v, ph, phnum, file_size, out, why, whylen)))
+      return rc;
+  for (uint32_t s = 0; s < h.nslots; s++)
+    if ((rc = check_slot(&h, m, s, why, whylen)))
+      return rc;
   return 0;
 }

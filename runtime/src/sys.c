@@ -1,11 +1,12 @@
 /*
  * sys.c - libmelf's view of its process: secure-execution mode, MELF_*
- * settings, and the raw system calls that must not go through a sanitizer
- * runtime's interceptors.
+ * settings, messages on standard error, and the raw system calls that must
+ * not go through a sanitizer runtime's interceptors.
  */
 #define _GNU_SOURCE
-#include "internal.h"
+#include "state.h"
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
@@ -25,4 +26,18 @@ int melf_sys_mmap_fixed(uintptr_t addr, uint64_t len, int prot, int fd,
   if (r == -1)
     return -1;
   return (uintptr_t)r == addr ? 0 : (errno = EFAULT, -1);
+}
+
+/* write(2), no stdio, no allocation: async-signal-safe. */
+void melf_say(const char *fmt, ...) {
+  char buf[512];
+  size_t n = melf_fmt_str(buf, sizeof buf, 0, "melf: ");
+  va_list ap;
+  va_start(ap, fmt);
+  n += melf_vfmt(buf + n, sizeof buf - n - 1, fmt, ap);
+  va_end(ap);
+  buf[n++] = '\n';
+  int e = errno;
+  (void)!write(2, buf, n);
+  errno = e;
 }

@@ -1,0 +1,135 @@
+/*
+ * switch.c - switching variants: melf_switch_process and melf_switch_thread.
+ *
+ * Process mode remaps the area for the whole process: alone, or with every
+ * other thread held at a safe point (safepoint.c). Views mode maps each
+ * variant's image once, in a view of its own (created on the first switch
+ * to it), and a per-thread switch migrates the calling thread there; a
+ * process-wide switch remaps the base view, the view threads start in.
+ *
+ * Switches are serialised by switch_lock and allocate nothing.
+ */
+#define _GNU_SOURCE
+#include "state.h"
+#include <errno.h>
+#include <pthread.h>
+#include <string.h>
+
+#define SWITCH_BUDGET_NS 500000000L /* bounded wait for safe points: 0.5 s  */
+
+static pthread_mutex_t switch_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Maps variant `id` over the base view (the calling thread visits it in
+ * views mode), telling debuggers before and after. The callback of
+ * melf_stop_world_and: every other thread is at a safe point. */
+static int remap_base(int id) {
+  long prev = -1;
+  if (melf_rt.mode == MELF_MODE_VIEWS) {
+    prev = melf_mmview(MMVIEW_MIGRATE, 0, 0);
+    if (prev < 0)
+      return MELF_ESYS;
+  }
+  _melf_debug.state = MELF_DEBUG_REMAP_BEGIN;
+  _melf_debug_notify(); /* breakpoints in the area come out now */
+  int rc = melf_map_image(id);
+  if (rc == 0)
+    _melf_debug.process_variant = id;
+  _melf_debug.state = MELF_DEBUG_CONSISTENT;
+  _melf_debug_notify();
+  if (prev > 0)
+    melf_mmview(MMVIEW_MIGRATE, prev, 0);
+  if (rc == 0) {
+    int old = atomic_exchange(&melf_process_variant, id);
+    if (melf_rt.mode == MELF_MODE_VIEWS) {
+      if (melf_rt.view_of[old] == 0)
+        melf_rt.view_of[old] = -1;
+      if (melf_rt.view_of[id] < 0)
+        melf_rt.view_of[id] = 0;
+    }
+  }
+  return rc;
+}
+
+static int switch_process_locked(int id, const char *what) {
+  if (atomic_load(&melf_checking) && melf_check_stack() == MELF_EUNSAFE)
+    return MELF_EUNSAFE;
+  if (id == atomic_load(&melf_process_variant))
+    return 0;
+  pid_t self = melf_gettid();
+  int others = melf_list_threads(self, 0, 0);
+  long t0 = melf_now_ns();
+  int rc;
+  if (others == 0) {
+    rc = remap_base(id);
+  } else {
+    rc = melf_safepoint_install();
+    int attempts = 0;
+    if (rc == 0)
+      rc = melf_stop_world_and(self, remap_base, id, t0 + SWITCH_BUDGET_NS,
+                               &attempts);
+    if (rc == MELF_EBUSY)
+      DBG("%s to '%s': busy (%d other threads, %d re-signals)", what,
+          melf_variant_name(id), others, attempts);
+  }
+  if (rc == 0)
+    DBG("%s to '%s' (id %d) in %ld us", what, melf_variant_name(id), id,
+        (melf_now_ns() - t0) / 1000);
+  else if (rc == MELF_ESYS)
+    melf_say("%s to '%s' failed: %s", what, melf_variant_name(id),
+             strerror(errno));
+  return rc;
+}
+
+int melf_switch_process(int id) {
+  pthread_mutex_lock(&switch_lock);
+  int rc = melf_can_switch(id);
+  if (rc == 0)
+    rc = switch_process_locked(id, "process switch");
+  pthread_mutex_unlock(&switch_lock);
+  return rc == 1 ? 0 : rc;
+}
+
+static int switch_thread_views(int id) {
+  if (atomic_load(&melf_checking) && melf_check_stack() == MELF_EUNSAFE)
+    return MELF_EUNSAFE;
+  if (melf_rt.view_of[id] < 0) {
+    long v = melf_mmview(MMVIEW_CREATE, 0, 0);
+    if (v < 0)
+      return MELF_ESYS;
+    long prev = melf_mmview(MMVIEW_MIGRATE, v, 0);
+    if (prev < 0) {
+      melf_mmview(MMVIEW_DELETE, v, 0);
+      return MELF_ESYS;
+    }
+    int rc = melf_map_image(id); /* the text part is unshared: this view only */
+    melf_mmview(MMVIEW_MIGRATE, prev, 0);
+    if (rc) {
+      melf_mmview(MMVIEW_DELETE, v, 0);
+      return rc;
+    }
+    melf_rt.view_of[id] = v;
+    DBG("created view %ld for '%s'", v, melf_variant_name(id));
+  }
+  if (melf_mmview(MMVIEW_MIGRATE, melf_rt.view_of[id], 0) < 0)
+    return MELF_ESYS;
+  melf_debug_set_thread(melf_gettid(), id);
+  _melf_debug_notify();
+  DBG("thread %d switched to '%s' (view %ld)", (int)melf_gettid(),
+      melf_variant_name(id), melf_rt.view_of[id]);
+  return 0;
+}
+
+int melf_switch_thread(int id) {
+  pthread_mutex_lock(&switch_lock);
+  int rc = melf_can_switch(id);
+  if (rc == 0) {
+    if (melf_rt.mode == MELF_MODE_VIEWS)
+      rc = switch_thread_views(id);
+    else if (melf_list_threads(melf_gettid(), 0, 0) != 0)
+      rc = MELF_ENOVIEWS;
+    else
+      rc = switch_process_locked(id, "thread switch (single thread: process)");
+  }
+  pthread_mutex_unlock(&switch_lock);
+  return rc == 1 ? 0 : rc;
+}
