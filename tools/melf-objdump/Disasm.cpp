@@ -38,6 +38,9 @@ struct MC {
   std::unique_ptr<MCDisassembler> Dis;
   std::unique_ptr<MCInstPrinter> IP;
   std::unique_ptr<MCInstrAnalysis> MIA;
+  // The address the printer adds a PC-relative immediate to: x86 branches
+  // are relative to the next instruction, AArch64's to their own address.
+  bool RelToNext = false;
 
   bool init(uint32_t Arch, std::string &Err) {
     static bool Once = [] {
@@ -48,6 +51,7 @@ struct MC {
     }();
     (void)Once;
     std::string TT;
+    RelToNext = Arch == MELF_ARCH_X86_64;
     if (Arch == MELF_ARCH_X86_64)
       TT = "x86_64-unknown-linux-gnu";
     else if (Arch == MELF_ARCH_AARCH64)
@@ -80,6 +84,8 @@ struct MC {
       return false;
     }
     IP->setPrintImmHex(true);
+    // Branch targets as addresses, as llvm-objdump prints them.
+    IP->setPrintBranchImmAsAddress(true);
     return true;
   }
 };
@@ -88,7 +94,8 @@ void printBytes(raw_ostream &OS, uint64_t Addr, ArrayRef<uint8_t> B) {
   OS << format("%8" PRIx64 ":", Addr);
   std::string Hex;
   for (uint8_t C : B)
-    Hex += " " + utohexstr(C, /*LowerCase=*/true, 2);
+    Hex += {' ', hexdigit(C >> 4, /*LowerCase=*/true),
+            hexdigit(C & 15, /*LowerCase=*/true)};
   OS << format(" %-30s", Hex.c_str() + (Hex.empty() ? 0 : 1));
 }
 
@@ -156,7 +163,8 @@ bool melf::objdump::disassemble(const MelfFile &F, size_t V, StringRef SymbolNam
         continue;
       }
       printBytes(OS, Addr, Bytes.slice(0, Size));
-      Mc.IP->printInst(&Inst, Addr, "", *Mc.STI, OS);
+      Mc.IP->printInst(&Inst, Mc.RelToNext ? Addr + Size : Addr, "", *Mc.STI,
+                       OS);
       uint64_t Target;
       if (Mc.MIA && Mc.MIA->evaluateBranch(Inst, Addr, Size, Target)) {
         auto N = Names.upper_bound(Target);
@@ -187,9 +195,19 @@ bool melf::objdump::disassemble(const MelfFile &F, size_t V, StringRef SymbolNam
     }
     Found = true;
     uint64_t Begin = Sl.Addr - T.VAddr;
-    if (SymbolName.empty() && Begin > Cursor) {
+    uint64_t Start = Begin >= Sl.Prefix ? Begin - Sl.Prefix : Begin;
+    if (SymbolName.empty() && Start > Cursor) {
       OS << "\n# between slots\n";
-      Run(Cursor, Begin);
+      Run(Cursor, Start);
+    }
+    if (Start < Begin) {
+      // Prefixes are data (signatures, type hashes) or padding: bytes.
+      OS << "\n# " << (Begin - Start) << " bytes of slot " << S
+         << " before its entry (prefixes, trap padding)\n";
+      for (uint64_t I = Start; I < Begin; I += 8) {
+        printBytes(OS, T.VAddr + I, Img->slice(I, std::min<uint64_t>(8, Begin - I)));
+        OS << "\n";
+      }
     }
     bool Own = Sl.hasOwnBody(V);
     OS << "\n" << format_hex_no_prefix(Sl.Addr, 16) << " <" << Sl.Name;
