@@ -13,6 +13,7 @@
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/DataLayout.h"
 #include "llvm/IR/DerivedTypes.h"
+#include "llvm/Support/Endian.h"
 
 using namespace llvm;
 
@@ -124,6 +125,38 @@ void Multiversioner::emitDataRecord(
       "__melf_data");
   Rec->setSection(MELF_DATA_SECTION);
   Rec->setAlignment(Align(8));
+  Rec->setMetadata(LLVMContext::MD_exclude, MDNode::get(Ctx, {}));
+  markRecord(*Rec);
+  Used.push_back(Rec);
+}
+
+// What this compile's function list matched (docs/melf-abi.md, "Function
+// lists"): the linker reports entries no object matched.
+void Multiversioner::emitFunctionListRecord(ArrayRef<bool> Hits) {
+  const std::vector<std::string> &Globs = C.functionGlobs();
+  if (Globs.empty())
+    return;
+  std::string Entries;
+  for (size_t I = 0; I < Globs.size(); ++I) {
+    Entries += Hits[I] ? MELF_FUNCLIST_MATCHED : MELF_FUNCLIST_UNMATCHED;
+    Entries += Globs[I];
+    Entries += '\0';
+  }
+  char Hdr[sizeof(melf_funclist_header)];
+  using namespace support::endian;
+  write32le(Hdr + offsetof(melf_funclist_header, magic), MELF_FUNCLIST_MAGIC);
+  write16le(Hdr + offsetof(melf_funclist_header, version), MELF_OBJ_VERSION);
+  write16le(Hdr + offsetof(melf_funclist_header, header_size), sizeof Hdr);
+  write32le(Hdr + offsetof(melf_funclist_header, nentries), Globs.size());
+  write32le(Hdr + offsetof(melf_funclist_header, size), Entries.size());
+  std::string Bytes = std::string(Hdr, sizeof Hdr) + Entries;
+  auto *Rec = new GlobalVariable(
+      M, ArrayType::get(Type::getInt8Ty(Ctx), Bytes.size()), true,
+      GlobalValue::PrivateLinkage,
+      ConstantDataArray::getString(Ctx, Bytes, /*AddNull=*/false),
+      "__melf_funclist");
+  Rec->setSection(MELF_FUNCLIST_SECTION);
+  Rec->setAlignment(Align(1));
   Rec->setMetadata(LLVMContext::MD_exclude, MDNode::get(Ctx, {}));
   markRecord(*Rec);
   Used.push_back(Rec);

@@ -299,6 +299,7 @@ bool Multiversioner::run() {
     return runAsVariant();
   if (C.wholeFile())
     markWholeFile();
+  SmallVector<bool, 8> ListHits(C.functionGlobs().size(), false);
   for (Function &F : M) {
     if (F.isDeclaration())
       continue;
@@ -307,16 +308,18 @@ bool Multiversioner::run() {
               &F);
       F.removeFnAttr(MELF_IR_VARIANTS_ATTR);
     }
-    if (C.matchesFunctionList(F.getName()))
+    if (C.matchesFunctionList(F.getName(), &ListHits))
       addMark(&F, "", &F);
   }
+  emitFunctionListRecord(ListHits);
   for (GlobalVariable &GV : M.globals())
     if (GV.hasAttribute(MELF_IR_VIEW_LOCAL_ATTR)) {
       ViewLocals.push_back(&GV);
       GV.setAttributes(GV.getAttributes().removeAttribute(Ctx, MELF_IR_VIEW_LOCAL_ATTR));
     }
 
-  bool Changed = !Marks.empty() || !ViewLocals.empty();
+  bool Changed =
+      !Marks.empty() || !ViewLocals.empty() || !C.functionGlobs().empty();
   SmallVector<Clone, 8> AsanClones;
   for (auto &[F, Mk] : Marks) {
     if (F->isDeclaration() || !checkMarked(*F))

@@ -59,6 +59,7 @@ private:
   void markWholeFile();
   std::string staticKey(llvm::StringRef Name) const;
   std::string variantKey(llvm::StringRef V) const;
+  void emitFunctionListRecord(llvm::ArrayRef<bool> Hits);
   void emitDataRecord(
       llvm::ArrayRef<std::pair<llvm::GlobalVariable *, uint64_t>> Vars);
   void placeViewLocal(llvm::GlobalVariable &GV);

@@ -125,8 +125,43 @@ Error VariantConfig::setConfigured(StringRef CommaList) {
   return Error::success();
 }
 
+// Splits a function list at \p Seps outside (), <> and [], so that C++
+// signatures keep their commas and spaces; "\," is a literal comma.
+static std::vector<std::string> splitFunctionList(StringRef S, StringRef Seps) {
+  std::vector<std::string> Out;
+  std::string Cur;
+  int Depth = 0;
+  auto Flush = [&] {
+    StringRef T = StringRef(Cur).trim();
+    if (!T.empty())
+      Out.push_back(T.str());
+    Cur.clear();
+  };
+  for (size_t I = 0; I < S.size(); ++I) {
+    char C = S[I];
+    if (C == '\\' && I + 1 < S.size() && S[I + 1] == ',') {
+      Cur += ',';
+      ++I;
+    } else if (Depth == 0 && Seps.contains(C)) {
+      Flush();
+    } else {
+      // A '<' opens only if a '>' follows (a glob may be `*sum<*`).
+      bool Opens = C == '(' || C == '[' ||
+                   (C == '<' && S.find('>', I) != StringRef::npos);
+      bool Closes = C == ')' || C == ']' || C == '>';
+      Depth = std::max(Depth + int(Opens) - int(Closes), 0);
+      Cur += C;
+    }
+  }
+  Flush();
+  return Out;
+}
+
 Error VariantConfig::addFunctions(StringRef CommaList) {
-  auto Names = splitList(CommaList);
+  return addFunctionEntries(splitFunctionList(CommaList, ","));
+}
+
+Error VariantConfig::addFunctionEntries(ArrayRef<std::string> Names) {
   if (Names.empty())
     return err("'functions=' needs at least one name or glob");
   for (StringRef N : Names) {
@@ -324,11 +359,15 @@ Error VariantConfig::parseFile(StringRef Text, StringRef Path) {
         E = err("'variant' needs a name");
       else
         E = defineFromTokens(Tok[1], ArrayRef(Tok).drop_front(2));
-    } else if (Tok[0] == "variants" || Tok[0] == "functions") {
+    } else if (Tok[0] == "functions") {
+      // Entries separated by blanks outside (), <> and [].
+      E = addFunctionEntries(splitFunctionList(
+          Line.drop_front(Tok[0].size()), " \t\r"));
+    } else if (Tok[0] == "variants") {
       std::string List;
       for (StringRef T : ArrayRef(Tok).drop_front())
         List += (T + ",").str();
-      E = Tok[0] == "variants" ? setConfigured(List) : addFunctions(List);
+      E = setConfigured(List);
     } else {
       E = err("unknown directive '" + Tok[0] +
               "' (expected variant, variants, functions)");
@@ -339,17 +378,24 @@ Error VariantConfig::parseFile(StringRef Text, StringRef Path) {
   return Error::success();
 }
 
-bool VariantConfig::matchesFunctionList(StringRef Mangled) const {
+bool VariantConfig::matchesFunctionList(StringRef Mangled,
+                                        SmallVectorImpl<bool> *Hits) const {
   if (Globs.empty())
     return false;
   std::string Demangled = demangle(Mangled);
   // "ns::f(int)" -> "ns::f": globs name functions, not overloads.
   StringRef Base = StringRef(Demangled).split('(').first;
-  for (const CompiledGlob &G : Patterns)
-    if (G.Pattern.match(Mangled) || G.Pattern.match(Demangled) ||
-        G.Pattern.match(Base))
+  bool Any = false;
+  for (size_t I = 0; I < Patterns.size(); ++I) {
+    const GlobPattern &P = Patterns[I].Pattern;
+    if (!P.match(Mangled) && !P.match(Demangled) && !P.match(Base))
+      continue;
+    Any = true;
+    if (!Hits)
       return true;
-  return false;
+    (*Hits)[I] = true;
+  }
+  return Any;
 }
 
 } // namespace melf

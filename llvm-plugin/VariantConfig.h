@@ -63,6 +63,8 @@ public:
   /// `whole-file`.
   llvm::Error parseArgument(llvm::StringRef Arg);
   llvm::Error setConfigured(llvm::StringRef CommaList);
+  /// Function-list entries separated by commas outside (), <> and [] (so a
+  /// signature such as `f(int, char)` is one entry); `\,` is a comma.
   llvm::Error addFunctions(llvm::StringRef CommaList);
   /// `NAME:key=value:key=value` (plugin argument form).
   llvm::Error define(llvm::StringRef Spec);
@@ -72,7 +74,10 @@ public:
   llvm::Error parseFile(llvm::StringRef Text, llvm::StringRef Path);
 
   /// Does \p Name (mangled) or its demangled form match the function list?
-  bool matchesFunctionList(llvm::StringRef MangledName) const;
+  /// With \p Hits (one flag per functionGlobs() entry), also marks every
+  /// entry that matches, not only the first.
+  bool matchesFunctionList(llvm::StringRef MangledName,
+                           llvm::SmallVectorImpl<bool> *Hits = nullptr) const;
 
   /// ISA feature bits (MELF_X86_*) implied by an x86 CPU name and feature
   /// list; unknown CPU names give an error.
@@ -82,6 +87,7 @@ public:
   static std::string featureNames(uint32_t Arch, uint64_t ISA);
 
 private:
+  llvm::Error addFunctionEntries(llvm::ArrayRef<std::string> Entries);
   llvm::Error defineFromTokens(llvm::StringRef Name,
                                llvm::ArrayRef<llvm::StringRef> KeyValues);
   std::vector<VariantDef> Defs;

@@ -269,6 +269,27 @@ struct melf_data_entry {
   uint64_t size; /* bytes the variant object assumes                 */
 };
 
+/*
+ * What a compile with a function list matched (section .melf.funclist,
+ * SHF_EXCLUDE, alignment 1, no relocations), so that the linker reports the
+ * entries that matched no function in the whole program. Records back to
+ * back: a melf_funclist_header, then `nentries` entries of `size` bytes in
+ * all, each a state byte (MELF_FUNCLIST_MATCHED or _UNMATCHED in this
+ * object) followed by the entry's text and a NUL.
+ */
+#define MELF_FUNCLIST_SECTION ".melf.funclist"
+#define MELF_FUNCLIST_MAGIC 0x4c46454du /* "MEFL" read as little-endian u32 */
+#define MELF_FUNCLIST_MATCHED 'M'
+#define MELF_FUNCLIST_UNMATCHED 'U'
+
+struct melf_funclist_header {
+  uint32_t magic;       /* MELF_FUNCLIST_MAGIC                            */
+  uint16_t version;     /* MELF_OBJ_VERSION                               */
+  uint16_t header_size; /* sizeof(struct melf_funclist_header) = 16       */
+  uint32_t nentries;
+  uint32_t size;        /* bytes of the entries after the header          */
+};
+
 /* ---- Program headers --------------------------------------------------- */
 /* In PT_LOOS..PT_HIOS, clear of GNU (0x6474e55x), PaX (0x65041580),
  * OpenBSD (0x65a3dbe6..0x65a41be7) and Sun (0x6ffffffa..0x6fffffff).

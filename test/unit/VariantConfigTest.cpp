@@ -96,6 +96,28 @@ TEST(VariantConfig, DemangledMatch) {
   EXPECT_FALSE(C.matchesFunctionList("_ZN2ns4coldEi"));
 }
 
+// Signatures keep their commas (and, in variants files, their spaces); every
+// entry that matches is reported.
+TEST(VariantConfig, SignaturesAndHits) {
+  VariantConfig C;
+  ASSERT_EQ(errorOf(C.addFunctions("ns::f(int, char),g\\,h,*sum<*")), "");
+  EXPECT_EQ(C.functionGlobs(),
+            (std::vector<std::string>{"ns::f(int, char)", "g,h", "*sum<*"}));
+  EXPECT_TRUE(C.matchesFunctionList("_ZN2ns1fEic"));  // ns::f(int, char)
+  EXPECT_FALSE(C.matchesFunctionList("_ZN2ns1fEii")); // ns::f(int, int)
+  VariantConfig D;
+  ASSERT_EQ(errorOf(D.addFunctions("*sum<*,other")), "");
+  EXPECT_EQ(D.functionGlobs(), (std::vector<std::string>{"*sum<*", "other"}));
+  VariantConfig F;
+  ASSERT_EQ(errorOf(F.parseFile("functions ns::f(int, char) hot_*\n", "f.txt")),
+            "");
+  EXPECT_EQ(F.functionGlobs(),
+            (std::vector<std::string>{"ns::f(int, char)", "hot_*"}));
+  llvm::SmallVector<bool, 4> Hits(2, false);
+  EXPECT_TRUE(F.matchesFunctionList("hot_loop", &Hits));
+  EXPECT_EQ(Hits, (llvm::SmallVector<bool, 4>{false, true}));
+}
+
 TEST(VariantConfig, Names) {
   EXPECT_EQ(checkVariantName("ok-name_1"), "");
   EXPECT_NE(checkVariantName(""), "");
