@@ -22,22 +22,41 @@
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
 #include <ucontext.h>
 
 #define MAX_THREADS 1024 /* threads a process-wide switch can stop */
 
 enum { T_IDLE, T_REQUESTED, T_PARKED, T_GONE };
 
-/* The threads of the current stop, the switcher's and their handlers'. */
+/* One thread of the current stop. */
+struct stopped {
+  _Atomic pid_t tid;
+  _Atomic int state;        /* futex word of the parked thread            */
+  _Atomic uintptr_t pc, sp; /* written by the handler before parking      */
+  int safe;                 /* switcher only: parked and checked          */
+};
+
+/* The threads of the current stop, the switcher's and their handlers'.
+ * The table (MAX_THREADS entries, 32 KiB) is mapped at the first stop, so
+ * programs that never switch with other threads do not carry it; it is
+ * published before the first signal is sent and never unmapped. */
 static struct {
   _Atomic int n;
-  struct {
-    _Atomic pid_t tid;
-    _Atomic int state; /* futex word of the parked thread */
-    _Atomic uintptr_t pc, sp; /* written by the handler before parking */
-    int safe;          /* switcher only: parked and checked */
-  } t[MAX_THREADS];
+  struct stopped *t;
 } safepoints;
+
+static int ensure_table(void) {
+  if (safepoints.t)
+    return 0;
+  long p = syscall(SYS_mmap, 0, sizeof(struct stopped) * MAX_THREADS,
+                   PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p < 0 && p > -4096)
+    return MELF_ESYS;
+  __atomic_store_n(&safepoints.t, (struct stopped *)p, __ATOMIC_RELEASE);
+  return 0;
+}
 static int safepoint_signo; /* 0 until the handler is installed */
 
 static void on_safepoint_signal(int sig, siginfo_t *si, void *ucv) {
@@ -177,6 +196,8 @@ static void check_stacks(void) {
 int melf_stop_world_and(pid_t self, int (*fn)(int), int arg, long deadline,
                         int *attempts) {
   pid_t pid = getpid();
+  if (ensure_table() != 0)
+    return MELF_ESYS;
   atomic_store(&safepoints.n, 0);
   if (add_new_threads(self, pid) < 0)
     return MELF_ELIMIT;
