@@ -4,7 +4,7 @@ BUILD ?= build
 JOBS ?= 2
 export CCACHE_DIR ?= /var/cache/melf/ccache
 
-.PHONY: all setup build demo check check-kernel check-kernel-full check-realworld clean
+.PHONY: all setup build demo check check-kernel check-kernel-full check-realworld deb clean
 all: build
 
 setup:
@@ -54,6 +54,10 @@ check-realworld: setup
 	@$(MAKE) --no-print-directory build
 	@JOBS=$(JOBS) bash scripts/run-suite.sh realworld 3600 $(BUILD)/test-results/realworld-full.xml \
 	  bash test/realworld/run.sh $(BUILD) $(BUILD)/test-results/realworld-full.xml full
+
+# A Debian package of the build (scripts/make-deb.sh), in build/deb.
+deb: build
+	@bash scripts/make-deb.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD)

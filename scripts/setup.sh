@@ -22,6 +22,7 @@ packages=(
   libgtest-dev dpkg-dev xz-utils gcc binutils gdb pkg-config
   gnuplot-nox # bench/report.py draws docs/performance.png
   linux-perf # melf-perf-report and its test
+  lintian # make deb's package check
 )
 if [ "$want_kernel" = 1 ]; then
   # The guest kernel is built with gcc; objtool needs libelf-dev (also in
