@@ -17,6 +17,10 @@ rm -rf "$stage"
 mkdir -p "$stage/DEBIAN"
 
 cmake --install "$build" --prefix "$stage/usr" > "$out/install.log"
+# distccd runs only compilers masqueraded in /usr/lib/distcc: the drivers.
+mkdir -p "$stage/usr/lib/distcc"
+ln -s ../../bin/distcc "$stage/usr/lib/distcc/melf-clang"
+ln -s ../../bin/distcc "$stage/usr/lib/distcc/melf-clang++"
 # Debian's layout: man pages compressed; documentation and copyright under
 # /usr/share/doc/melf.
 find "$stage/usr/share/man" -type f -name '*.[0-9]' -exec gzip -9n {} +
@@ -67,7 +71,7 @@ Maintainer: MELF developers <melf-devel@example.org>
 Installed-Size: $size
 Depends: clang-19, libllvm19, libelf1, libc6, python3
 Recommends: libclang-rt-19-dev
-Suggests: gdb, linux-perf
+Suggests: gdb, linux-perf, distcc
 Section: devel
 Priority: optional
 Description: multivariant ELF executables (compiler plugin, linker, runtime)

@@ -23,6 +23,7 @@ packages=(
   gnuplot-nox # bench/report.py draws docs/performance.png
   linux-perf # melf-perf-report and its test
   lintian # make deb's package check
+  distcc # distributed compiles through melf-clang (test/tools/distcc.test)
 )
 if [ "$want_kernel" = 1 ]; then
   # The guest kernel is built with gcc; objtool needs libelf-dev (also in

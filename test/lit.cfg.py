@@ -70,6 +70,8 @@ if shutil.which("ccache"):
     config.available_features.add("ccache")
 if shutil.which("gdb"):
     config.available_features.add("gdb")
+if shutil.which("distcc") and shutil.which("distccd"):
+    config.available_features.add("distcc")
 if shutil.which("lintian"):
     config.available_features.add("lintian")
 # perf that may record a software event here (not in every container).

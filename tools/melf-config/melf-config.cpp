@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Layout.h"
 #include "VariantConfig.h"
 #include "melf/abi.h"
 #include "llvm/Support/FileSystem.h"
@@ -43,35 +44,9 @@ int main(int argc, char **argv) {
     errs() << "melf-config: error: no option given (see --help)\n";
     return 1;
   }
-  std::string Exe = sys::fs::getMainExecutable(argv[0], (void *)&main);
-  SmallString<256> Bin(sys::path::parent_path(Exe));
-  SmallString<256> Prefix(sys::path::parent_path(Bin));
-  // Build tree: build/bin/melf-config, build/lib/MELFPlugin.so.
-  SmallString<256> LibDir(Prefix);
-  sys::path::append(LibDir, "lib");
-  // melf.h and <melf/abi.h> (melf_variant_flags() returns MELF_VF_* bits):
-  // two directories in the build tree, one when installed.
-  SmallString<256> Inc(MELF_SOURCE_DIR "/runtime/include");
-  SmallString<256> AbiInc(MELF_SOURCE_DIR "/include");
-  // libmelf.a: build/lib (the shared one is in build/lib/shared, so that
-  // -lmelf links the archive); installed: PREFIX/<libdir>.
-  SmallString<256> RtLib(LibDir);
-  SmallString<256> Probe(LibDir);
-  sys::path::append(Probe, "MELFPlugin.so");
-  if (!sys::fs::exists(Probe)) { // installed layout
-    LibDir = Prefix;
-    sys::path::append(LibDir, MELF_INSTALL_LIBDIR, "melf");
-    RtLib = Prefix;
-    sys::path::append(RtLib, MELF_INSTALL_LIBDIR);
-    Inc = Prefix;
-    sys::path::append(Inc, MELF_INSTALL_INCLUDEDIR);
-    AbiInc = Inc;
-  }
-  std::string Includes = ("-I" + Inc).str();
-  if (AbiInc != Inc)
-    Includes += (" -I" + AbiInc).str();
-  std::string Plugin = (LibDir + "/MELFPlugin.so").str();
-  std::string PassPlugin = (LibDir + "/MELFPass.so").str();
+  melf::Layout L = melf::Layout::of(
+      sys::fs::getMainExecutable(argv[0], (void *)&main));
+  std::string CFlags = melf::join(L.compileFlags());
 
   bool Space = false;
   auto Out = [&](const Twine &S) {
@@ -81,14 +56,14 @@ int main(int argc, char **argv) {
   for (int I = 1; I < argc; ++I) {
     StringRef A = argv[I];
     if (A == "--cflags") {
-      Out("-fplugin=" + Plugin + " " + Includes);
+      Out(CFlags);
     } else if (A.consume_front("--whole-file-cflags")) {
       // The default build of a file that has whole-file variants.
       if (!A.empty() && !A.consume_front("=")) {
         errs() << "melf-config: error: expected --whole-file-cflags[=V,...]\n";
         return 1;
       }
-      Out("-fplugin=" + Plugin + " " + Includes + " -fplugin-arg-melf-whole-file" +
+      Out(CFlags + " -fplugin-arg-melf-whole-file" +
           (A.empty() ? "" : "=") + A);
     } else if (A.consume_front("--variant-cflags=")) {
       // The same file compiled once more as whole-file variant A.
@@ -96,16 +71,13 @@ int main(int argc, char **argv) {
         errs() << "melf-config: error: --variant-cflags: " << Msg << "\n";
         return 1;
       }
-      Out("-fplugin=" + Plugin + " " + Includes +
-          " -fplugin-arg-melf-as-variant=" + A);
+      Out(CFlags + " -fplugin-arg-melf-as-variant=" + A);
     } else if (A == "--ldflags") {
-      // clang -fuse-ld=melf finds ld.melf in the -B directory; -lmelf is
-      // the runtime (libmelf).
-      Out("-fuse-ld=melf -B" + Bin + " -L" + RtLib + " -lmelf");
+      Out(melf::join(L.linkFlags()));
     } else if (A == "--plugin") {
-      Out(Plugin);
+      Out(L.Plugin);
     } else if (A == "--pass-plugin") {
-      Out(PassPlugin);
+      Out(L.PassPlugin);
     } else if (A == "--version") {
       Out(MELF_VERSION);
     } else if (A == "--variants") {

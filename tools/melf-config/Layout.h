@@ -1,0 +1,39 @@
+//===- Layout.h - where a MELF tree keeps its parts -------------*- C++ -*-===//
+//
+// melf-config and the compiler drivers (melf-clang, melf-clang++) find the
+// plugin, libmelf, the headers and ld.melf relative to their own executable:
+// in the build tree (build/bin next to build/lib) or in an installation
+// (PREFIX/bin next to PREFIX/<libdir>/melf).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MELF_CONFIG_LAYOUT_H
+#define MELF_CONFIG_LAYOUT_H
+
+#include <string>
+#include <vector>
+
+namespace melf {
+
+struct Layout {
+  std::string Bin;        ///< ld.melf's directory (for -B)
+  std::string Plugin;     ///< MELFPlugin.so
+  std::string PassPlugin; ///< MELFPass.so
+  std::string RtLib;      ///< the directory of libmelf.a (for -L)
+  std::vector<std::string> Includes; ///< melf.h, <melf/abi.h>
+
+  /// The layout of the tree the executable \p Exe belongs to.
+  static Layout of(const std::string &Exe);
+
+  /// Flags that compile with the plugin: -fplugin=... -I...
+  std::vector<std::string> compileFlags() const;
+  /// Flags that link a MELF executable: ld.melf and libmelf.
+  std::vector<std::string> linkFlags() const;
+};
+
+/// Joins flags with spaces (for printing).
+std::string join(const std::vector<std::string> &Flags);
+
+} // namespace melf
+
+#endif
