@@ -10,7 +10,9 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "AsanInputs.h"
 #include "Layout.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -39,6 +41,8 @@ struct Steps {
   bool Preprocesses = false; // some input is not preprocessed yet
   bool Links = true;
   bool Inputs = false;
+  bool HasAsanFlag = false;            // -fsanitize=...address... given
+  std::vector<std::string> LinkInputs; // objects and archives
 };
 
 Steps stepsOf(int argc, char **argv) {
@@ -53,8 +57,12 @@ Steps stepsOf(int argc, char **argv) {
     else if (A == "-o" || A == "-MF" || A == "-MT" || A == "-MQ" || A == "-I" ||
              A == "-include" || A == "-isystem" || A == "-D" || A == "-U")
       ++I; // the next argument is not an input
+    else if (A.starts_with("-fsanitize=") && A.contains("address"))
+      S.HasAsanFlag = true;
     else if (!A.starts_with("-")) {
       S.Inputs = true;
+      if (!isSource(A))
+        S.LinkInputs.push_back(A.str());
       S.Compiles |= isSource(A);
       StringRef Ext = sys::path::extension(A);
       S.Preprocesses |= isSource(A) && Ext != ".i" && Ext != ".ii";
@@ -81,9 +89,16 @@ int main(int argc, char **argv) {
         Args.push_back(std::move(F));
   for (int I = 1; I < argc; ++I)
     Args.push_back(argv[I]);
-  if (S.Links)
+  if (S.Links) {
     for (std::string &F : L.linkFlags())
       Args.push_back(std::move(F));
+    // Objects with asan clones need the ASan runtime: linked here, not
+    // through the project's LDFLAGS (docs/variants.md, "The asan variant").
+    // A link that also compiles sources cannot be looked into beforehand.
+    if (!S.Compiles && !S.HasAsanFlag &&
+        llvm::any_of(S.LinkInputs, melf::hasAsanVariant))
+      Args.push_back("-fsanitize=address");
+  }
 
   std::vector<char *> CArgs;
   for (std::string &A : Args)
