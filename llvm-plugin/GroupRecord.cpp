@@ -119,12 +119,19 @@ void Multiversioner::emitDataRecord(
   SmallVector<Constant *, 16> Ents;
   for (auto [GV, Size] : Vars)
     Ents.push_back(ConstantStruct::get(EntTy, {GV, ConstantInt::get(I64, Size)}));
-  auto *Rec = new GlobalVariable(
-      M, RecTy, true, GlobalValue::PrivateLinkage,
+  emitExcludedRecord(
       ConstantStruct::get(RecTy, {Hdr, ConstantArray::get(ArrTy, Ents)}),
-      "__melf_data");
-  Rec->setSection(MELF_DATA_SECTION);
-  Rec->setAlignment(Align(8));
+      "__melf_data", MELF_DATA_SECTION, Align(8));
+}
+
+// A private constant in its own SHF_EXCLUDE section that the linker reads
+// and never outputs, kept by llvm.compiler.used.
+void Multiversioner::emitExcludedRecord(Constant *Init, StringRef Name,
+                                        StringRef Section, Align A) {
+  auto *Rec = new GlobalVariable(M, Init->getType(), true,
+                                 GlobalValue::PrivateLinkage, Init, Name);
+  Rec->setSection(Section);
+  Rec->setAlignment(A);
   Rec->setMetadata(LLVMContext::MD_exclude, MDNode::get(Ctx, {}));
   markRecord(*Rec);
   Used.push_back(Rec);
@@ -150,16 +157,8 @@ void Multiversioner::emitFunctionListRecord(ArrayRef<bool> Hits) {
   write32le(Hdr + offsetof(melf_funclist_header, nentries), Globs.size());
   write32le(Hdr + offsetof(melf_funclist_header, size), Entries.size());
   std::string Bytes = std::string(Hdr, sizeof Hdr) + Entries;
-  auto *Rec = new GlobalVariable(
-      M, ArrayType::get(Type::getInt8Ty(Ctx), Bytes.size()), true,
-      GlobalValue::PrivateLinkage,
-      ConstantDataArray::getString(Ctx, Bytes, /*AddNull=*/false),
-      "__melf_funclist");
-  Rec->setSection(MELF_FUNCLIST_SECTION);
-  Rec->setAlignment(Align(1));
-  Rec->setMetadata(LLVMContext::MD_exclude, MDNode::get(Ctx, {}));
-  markRecord(*Rec);
-  Used.push_back(Rec);
+  emitExcludedRecord(ConstantDataArray::getString(Ctx, Bytes, /*AddNull=*/false),
+                     "__melf_funclist", MELF_FUNCLIST_SECTION, Align(1));
 }
 
 } // namespace melf

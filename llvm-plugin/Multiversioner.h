@@ -20,6 +20,7 @@
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/IR/Module.h"
+#include "llvm/Support/Alignment.h"
 #include <string>
 #include <utility>
 #include <vector>
@@ -60,6 +61,8 @@ private:
   std::string staticKey(llvm::StringRef Name) const;
   std::string variantKey(llvm::StringRef V) const;
   void emitFunctionListRecord(llvm::ArrayRef<bool> Hits);
+  void emitExcludedRecord(llvm::Constant *Init, llvm::StringRef Name,
+                          llvm::StringRef Section, llvm::Align A);
   void emitDataRecord(
       llvm::ArrayRef<std::pair<llvm::GlobalVariable *, uint64_t>> Vars);
   void placeViewLocal(llvm::GlobalVariable &GV);

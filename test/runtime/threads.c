@@ -15,6 +15,12 @@
 // RUN: %clang %melf_cflags -O1 -g -DMAIN_ONLY -fsanitize=thread -c %s -o %t.tsan.o
 // RUN: %clang %tsan_melf_ldflags -fsanitize=thread %t.v.o %t.tsan.o -o %t.tsan -lpthread
 // RUN: env TSAN_OPTIONS=halt_on_error=1:exitcode=66 %t.tsan 2 20 | FileCheck %s --check-prefix=TSAN
+// The whole program under TSan, every body of every variant instrumented,
+// four threads, started in a non-default variant: libmelf maps images with
+// the raw system call, never through TSan's mmap interceptor (which crashed).
+// RUN: %clang %melf_cflags -O1 -g -fsanitize=thread -c %s -o %t.tw.o
+// RUN: %clang %melf_ldflags -fsanitize=thread %t.tw.o -o %t.tw -lpthread
+// RUN: env TSAN_OPTIONS=halt_on_error=1:exitcode=66 MELF_VARIANT=debug %t.tw 4 60 | FileCheck %s --check-prefix=TSAN
 #include <melf.h>
 #include <pthread.h>
 #include <stdatomic.h>
