@@ -1,8 +1,14 @@
 //===- MelfFile.cpp - a MELF executable read with libelf ------------------===//
+//
+// The ELF structure: header, program and section headers, section names,
+// the symbol table. libelf (gelf_*), not LLVM's object library, reads them:
+// an ELF reader independent of the linker's (lld's) ELF code is what makes
+// --verify a real check (MelfFile.h). The .melf.meta records: MelfMeta.cpp.
+//
+//===----------------------------------------------------------------------===//
 
 #include "MelfFile.h"
 #include "llvm/ADT/Twine.h"
-#include "llvm/Support/Endian.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 #include <cstring>
@@ -10,9 +16,6 @@
 
 using namespace llvm;
 using namespace melf::objdump;
-using llvm::support::endian::read16le;
-using llvm::support::endian::read32le;
-using llvm::support::endian::read64le;
 
 std::string melf::objdump::hex(uint64_t V) {
   std::string S;
@@ -78,6 +81,26 @@ std::string melf::objdump::flagString(uint32_t Flags) {
   return S.empty() ? "-" : S;
 }
 
+char NotMelfError::ID = 0;
+
+void NotMelfError::log(raw_ostream &OS) const { OS << Why; }
+
+std::error_code NotMelfError::convertToErrorCode() const {
+  return inconvertibleErrorCode();
+}
+
+std::optional<std::string> melf::objdump::readString(ArrayRef<uint8_t> Table,
+                                                     uint64_t Off) {
+  if (Off >= Table.size())
+    return std::nullopt;
+  const uint8_t *Begin = Table.data() + Off;
+  const void *Nul = memchr(Begin, 0, Table.size() - Off);
+  if (!Nul)
+    return std::nullopt;
+  return std::string(reinterpret_cast<const char *>(Begin),
+                     static_cast<const uint8_t *>(Nul) - Begin);
+}
+
 MelfFile::~MelfFile() {
   if (E)
     elf_end(E);
@@ -111,6 +134,17 @@ int MelfFile::findVariant(StringRef N) const {
   return -1;
 }
 
+Expected<size_t> MelfFile::variantNamed(StringRef N) const {
+  int V = findVariant(N);
+  if (V >= 0)
+    return static_cast<size_t>(V);
+  std::string Known;
+  for (const MetaVariant &R : M.Variants)
+    Known += (Known.empty() ? "" : ", ") + R.Name;
+  return createStringError("no variant named '" + N + "' (variants: " +
+                           Known + ")");
+}
+
 std::optional<uint64_t> MelfFile::loadedOffset(uint64_t VAddr,
                                                uint64_t Size) const {
   for (const GElf_Phdr &P : Phdrs) {
@@ -141,139 +175,156 @@ int MelfFile::trapByte() const {
                                     : -1;
 }
 
-std::string MelfFile::readString(ArrayRef<uint8_t> Table, uint64_t Off,
-                                 bool &Ok) const {
-  Ok = false;
-  if (Off >= Table.size())
-    return "";
-  const uint8_t *Begin = Table.data() + Off;
-  const void *Nul = memchr(Begin, 0, Table.size() - Off);
-  if (!Nul)
-    return "";
-  Ok = true;
-  return std::string(reinterpret_cast<const char *>(Begin),
-                     static_cast<const uint8_t *>(Nul) - Begin);
-}
-
-MelfFile::Status MelfFile::load(std::string Name, std::vector<uint8_t> Bytes,
-                                std::unique_ptr<MelfFile> &Out,
-                                std::string &Message) {
+Expected<std::unique_ptr<MelfFile>> MelfFile::load(std::string Name,
+                                                   std::vector<uint8_t> Bytes) {
   std::unique_ptr<MelfFile> F(new MelfFile());
   F->Name = std::move(Name);
   F->Bytes = std::move(Bytes);
-  Status S = F->readElf(Message);
-  if (S != Status::Ok)
-    return S;
-  S = F->readMeta(Message);
-  if (S != Status::Ok)
-    return S;
-  Out = std::move(F);
-  return Status::Ok;
+  if (Error E = F->readElfHeader())
+    return std::move(E);
+  if (Error E = F->readProgramHeaders())
+    return std::move(E);
+  if (Error E = F->readSectionHeaders())
+    return std::move(E);
+  if (Error E = F->checkIsMelf())
+    return std::move(E);
+  F->readSymbols();
+  if (Error E = F->locateMeta())
+    return std::move(E);
+  ArrayRef<uint8_t> D = *F->fileRange(F->M.FileOffset, F->M.FileSize);
+  F->readMetaHeader(D);
+  if (Error E = F->checkMetaHeader(D.size()))
+    return std::move(E);
+  F->readMetaRecords(D);
+  return std::move(F);
 }
 
-MelfFile::Status MelfFile::readElf(std::string &Msg) {
-  auto Fail = [&](const Twine &T) {
-    Msg = (Name + ": " + T).str();
-    return Status::Error;
-  };
+Error MelfFile::readElfHeader() {
   if (Bytes.size() < SELFMAG || memcmp(Bytes.data(), ELFMAG, SELFMAG) != 0)
-    return Fail("not an ELF file");
+    return createStringError(Twine("not an ELF file"));
   if (Bytes.size() < EI_NIDENT)
-    return Fail("truncated ELF header (" + Twine(Bytes.size()) + " bytes)");
+    return createStringError("truncated ELF header (" + Twine(Bytes.size()) +
+                             " bytes)");
   if (Bytes[EI_CLASS] == ELFCLASS32 && Bytes.size() < sizeof(Elf32_Ehdr))
-    return Fail("truncated ELF header");
+    return createStringError(Twine("truncated ELF header"));
   if (Bytes[EI_CLASS] == ELFCLASS64 && Bytes.size() < sizeof(Elf64_Ehdr))
-    return Fail("truncated ELF header (" + Twine(Bytes.size()) +
-                " bytes, need " + Twine(sizeof(Elf64_Ehdr)) + ")");
+    return createStringError("truncated ELF header (" + Twine(Bytes.size()) +
+                             " bytes, need " + Twine(sizeof(Elf64_Ehdr)) +
+                             ")");
   elf_version(EV_CURRENT);
   E = elf_memory(reinterpret_cast<char *>(Bytes.data()), Bytes.size());
   if (!E || elf_kind(E) != ELF_K_ELF)
-    return Fail(Twine("invalid ELF file: ") + elf_errmsg(-1));
+    return createStringError(Twine("invalid ELF file: ") + elf_errmsg(-1));
   if (!gelf_getehdr(E, &Ehdr))
-    return Fail(Twine("invalid ELF header: ") + elf_errmsg(-1));
-  int Class = gelf_getclass(E);
-  uint64_t Size = Bytes.size();
+    return createStringError(Twine("invalid ELF header: ") + elf_errmsg(-1));
+  return Error::success();
+}
 
-  // Program headers: check the table's range before libelf reads it.
-  // libelf quietly clamps counts of tables that do not fit in the file, so
-  // the counts come from the header itself (PN_XNUM / 0: extended numbering).
+// The table's range is checked before libelf reads it: libelf quietly clamps
+// counts of tables that do not fit in the file, so the counts come from the
+// header itself (PN_XNUM / 0: extended numbering).
+Error MelfFile::readProgramHeaders() {
   size_t NPhdr = Ehdr.e_phnum;
   if (NPhdr == PN_XNUM && elf_getphdrnum(E, &NPhdr) != 0)
-    return Fail(Twine("e_phnum: cannot read the program header count: ") +
-                elf_errmsg(-1));
-  if (NPhdr) {
-    uint64_t Ent = Class == ELFCLASS64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr);
-    if (Ehdr.e_phentsize != Ent)
-      return Fail("e_phentsize " + Twine(Ehdr.e_phentsize) + " is not " +
-                  Twine(Ent));
-    if (Ehdr.e_phoff > Size || NPhdr * Ent > Size - Ehdr.e_phoff)
-      return Fail("program headers (e_phoff " + hex(Ehdr.e_phoff) + ", " +
-                  Twine(NPhdr) + " entries) extend past the end of the file");
-    for (size_t I = 0; I < NPhdr; ++I) {
-      GElf_Phdr P;
-      if (!gelf_getphdr(E, static_cast<int>(I), &P))
-        return Fail("program header " + Twine(I) + ": " + elf_errmsg(-1));
-      Phdrs.push_back(P);
-    }
+    return createStringError(
+        Twine("e_phnum: cannot read the program header count: ") +
+        elf_errmsg(-1));
+  if (!NPhdr)
+    return Error::success();
+  uint64_t Size = Bytes.size();
+  uint64_t Ent = gelf_getclass(E) == ELFCLASS64 ? sizeof(Elf64_Phdr)
+                                                : sizeof(Elf32_Phdr);
+  if (Ehdr.e_phentsize != Ent)
+    return createStringError("e_phentsize " + Twine(Ehdr.e_phentsize) +
+                             " is not " + Twine(Ent));
+  if (Ehdr.e_phoff > Size || NPhdr * Ent > Size - Ehdr.e_phoff)
+    return createStringError("program headers (e_phoff " + hex(Ehdr.e_phoff) +
+                             ", " + Twine(NPhdr) +
+                             " entries) extend past the end of the file");
+  for (size_t I = 0; I < NPhdr; ++I) {
+    GElf_Phdr P;
+    if (!gelf_getphdr(E, static_cast<int>(I), &P))
+      return createStringError("program header " + Twine(I) + ": " +
+                               elf_errmsg(-1));
+    Phdrs.push_back(P);
   }
+  return Error::success();
+}
 
-  // Section headers.
+Error MelfFile::readSectionHeaders() {
+  uint64_t Size = Bytes.size();
   size_t NShdr = Ehdr.e_shnum, ShStrNdx = 0;
   if (NShdr == 0 && Ehdr.e_shoff != 0) {
     // Extended numbering: the count is in section 0's sh_size.
     if (Ehdr.e_shoff > Size || sizeof(Elf64_Shdr) > Size - Ehdr.e_shoff)
-      return Fail("section headers (e_shoff " + hex(Ehdr.e_shoff) +
-                  ") extend past the end of the file");
+      return createStringError("section headers (e_shoff " +
+                               hex(Ehdr.e_shoff) +
+                               ") extend past the end of the file");
     if (elf_getshdrnum(E, &NShdr) != 0)
-      return Fail(Twine("e_shnum: cannot read the section count: ") +
-                  elf_errmsg(-1));
+      return createStringError(
+          Twine("e_shnum: cannot read the section count: ") + elf_errmsg(-1));
   }
-  if (NShdr) {
-    uint64_t Ent = Class == ELFCLASS64 ? sizeof(Elf64_Shdr) : sizeof(Elf32_Shdr);
-    if (Ehdr.e_shentsize != Ent)
-      return Fail("e_shentsize " + Twine(Ehdr.e_shentsize) + " is not " +
-                  Twine(Ent));
-    if (Ehdr.e_shoff > Size || NShdr * Ent > Size - Ehdr.e_shoff)
-      return Fail("section headers (e_shoff " + hex(Ehdr.e_shoff) + ", " +
-                  Twine(NShdr) + " entries) extend past the end of the file");
-    if (elf_getshdrstrndx(E, &ShStrNdx) != 0)
-      return Fail(Twine("e_shstrndx: ") + elf_errmsg(-1));
-    for (size_t I = 0; I < NShdr; ++I) {
-      Elf_Scn *Scn = elf_getscn(E, I);
-      Section S;
-      S.Index = I;
-      if (!Scn || !gelf_getshdr(Scn, &S.Hdr))
-        return Fail("section header " + Twine(I) + ": " + elf_errmsg(-1));
-      Sections.push_back(S);
-    }
-    // Names, read from the raw bytes with our own bounds checks.
-    ArrayRef<uint8_t> StrTab;
-    if (ShStrNdx < NShdr && Sections[ShStrNdx].Hdr.sh_type != SHT_NOBITS) {
-      const GElf_Shdr &H = Sections[ShStrNdx].Hdr;
-      if (auto R = fileRange(H.sh_offset, H.sh_size))
-        StrTab = *R;
-      else
-        Problems.push_back("section name table (section " + std::to_string(ShStrNdx) +
-                           ") extends past the end of the file");
-    } else if (ShStrNdx != 0) {
-      Problems.push_back("e_shstrndx " + std::to_string(ShStrNdx) +
-                         " is not a valid section");
-    }
-    for (Section &S : Sections) {
-      if (S.Index == 0)
-        continue;
-      S.Name = readString(StrTab, S.Hdr.sh_name, S.NameOk);
-      if (!S.NameOk) {
-        S.Name = "<bad name offset " + std::to_string(S.Hdr.sh_name) + ">";
-        Problems.push_back("section " + std::to_string(S.Index) +
-                           ": name offset " + std::to_string(S.Hdr.sh_name) +
-                           " is outside the section name table or not "
-                           "NUL-terminated");
-      }
-    }
+  if (!NShdr)
+    return Error::success();
+  uint64_t Ent = gelf_getclass(E) == ELFCLASS64 ? sizeof(Elf64_Shdr)
+                                                : sizeof(Elf32_Shdr);
+  if (Ehdr.e_shentsize != Ent)
+    return createStringError("e_shentsize " + Twine(Ehdr.e_shentsize) +
+                             " is not " + Twine(Ent));
+  if (Ehdr.e_shoff > Size || NShdr * Ent > Size - Ehdr.e_shoff)
+    return createStringError("section headers (e_shoff " + hex(Ehdr.e_shoff) +
+                             ", " + Twine(NShdr) +
+                             " entries) extend past the end of the file");
+  if (elf_getshdrstrndx(E, &ShStrNdx) != 0)
+    return createStringError(Twine("e_shstrndx: ") + elf_errmsg(-1));
+  for (size_t I = 0; I < NShdr; ++I) {
+    Elf_Scn *Scn = elf_getscn(E, I);
+    Section S;
+    S.Index = I;
+    if (!Scn || !gelf_getshdr(Scn, &S.Hdr))
+      return createStringError("section header " + Twine(I) + ": " +
+                               elf_errmsg(-1));
+    Sections.push_back(S);
   }
+  readSectionNames(ShStrNdx);
+  return Error::success();
+}
 
-  // Is this a MELF binary at all?
+// Names, read from the raw bytes with our own bounds checks. Bad names are
+// problems for verify(), not errors: the other reports still print.
+void MelfFile::readSectionNames(size_t ShStrNdx) {
+  ArrayRef<uint8_t> StrTab;
+  if (ShStrNdx < Sections.size() &&
+      Sections[ShStrNdx].Hdr.sh_type != SHT_NOBITS) {
+    const GElf_Shdr &H = Sections[ShStrNdx].Hdr;
+    if (auto R = fileRange(H.sh_offset, H.sh_size))
+      StrTab = *R;
+    else
+      Problems.push_back("section name table (section " +
+                         std::to_string(ShStrNdx) +
+                         ") extends past the end of the file");
+  } else if (ShStrNdx != 0) {
+    Problems.push_back("e_shstrndx " + std::to_string(ShStrNdx) +
+                       " is not a valid section");
+  }
+  for (Section &S : Sections) {
+    if (S.Index == 0)
+      continue;
+    std::optional<std::string> N = readString(StrTab, S.Hdr.sh_name);
+    S.NameOk = N.has_value();
+    if (N) {
+      S.Name = std::move(*N);
+      continue;
+    }
+    S.Name = "<bad name offset " + std::to_string(S.Hdr.sh_name) + ">";
+    Problems.push_back("section " + std::to_string(S.Index) +
+                       ": name offset " + std::to_string(S.Hdr.sh_name) +
+                       " is outside the section name table or not "
+                       "NUL-terminated");
+  }
+}
+
+Error MelfFile::checkIsMelf() {
   bool Melf = false;
   for (const GElf_Phdr &P : Phdrs)
     Melf |= P.p_type == PT_MELF_META || P.p_type == PT_MELF_IMAGE;
@@ -281,18 +332,19 @@ MelfFile::Status MelfFile::readElf(std::string &Msg) {
     Melf |= S.NameOk && (S.Name == MELF_META_SECTION || S.Name == MELF_OUT_TEXT ||
                          StringRef(S.Name).starts_with(MELF_OUT_IMAGE_PREFIX));
   if (!Melf) {
-    Msg = Name + ": not a MELF binary (a valid ELF file without PT_MELF_META "
-                 "or a .melf.meta section)";
+    std::string Why = "not a MELF binary (a valid ELF file without "
+                      "PT_MELF_META or a .melf.meta section)";
     if (Ehdr.e_type == ET_REL && findSection(MELF_GROUP_SECTION))
-      Msg += "; it is an object with MELF groups: link it with ld.melf";
-    return Status::NotMelf;
+      Why += "; it is an object with MELF groups: link it with ld.melf";
+    return make_error<NotMelfError>(std::move(Why));
   }
-  if (Class != ELFCLASS64)
-    return Fail("MELF binaries are ELFCLASS64; this file is ELFCLASS32");
+  if (gelf_getclass(E) != ELFCLASS64)
+    return createStringError(
+        Twine("MELF binaries are ELFCLASS64; this file is ELFCLASS32"));
   if (Bytes[EI_DATA] != ELFDATA2LSB)
-    return Fail("MELF binaries are little-endian; this file is big-endian");
-  readSymbols();
-  return Status::Ok;
+    return createStringError(
+        Twine("MELF binaries are little-endian; this file is big-endian"));
+  return Error::success();
 }
 
 void MelfFile::readSymbols() {
@@ -322,14 +374,14 @@ void MelfFile::readSymbols() {
       GElf_Sym Sym;
       if (!gelf_getsym(D, static_cast<int>(I), &Sym))
         return Bad("entry " + std::to_string(I) + ": " + elf_errmsg(-1));
-      Symbol Y;
-      bool Ok;
-      Y.Name = readString(*Strs, Sym.st_name, Ok);
-      if (!Ok) {
+      std::optional<std::string> Name = readString(*Strs, Sym.st_name);
+      if (!Name) {
         Bad("symbol " + std::to_string(I) + ": name offset " +
             std::to_string(Sym.st_name) + " is outside the string table");
         continue;
       }
+      Symbol Y;
+      Y.Name = std::move(*Name);
       Y.Value = Sym.st_value;
       Y.Size = Sym.st_size;
       Y.Type = GELF_ST_TYPE(Sym.st_info);
@@ -339,160 +391,4 @@ void MelfFile::readSymbols() {
     }
     return; // one static symbol table per executable
   }
-}
-
-MelfFile::Status MelfFile::readMeta(std::string &Msg) {
-  auto Fail = [&](const Twine &T) {
-    Msg = (Name + ": " MELF_META_SECTION ": " + T).str();
-    return Status::Error;
-  };
-  // Prefer PT_MELF_META, which is what the runtime reads.
-  const GElf_Phdr *MP = nullptr;
-  for (const GElf_Phdr &P : Phdrs)
-    if (P.p_type == PT_MELF_META) {
-      MP = &P;
-      break;
-    }
-  const Section *MS = findSection(MELF_META_SECTION);
-  if (MP) {
-    M.FromPhdr = true;
-    M.FileOffset = MP->p_offset;
-    M.FileSize = MP->p_filesz;
-    M.VAddr = MP->p_vaddr;
-    if (!fileRange(M.FileOffset, M.FileSize))
-      return Fail("PT_MELF_META (p_offset " + hex(M.FileOffset) +
-                  ", p_filesz " + hex(M.FileSize) +
-                  ") extends past the end of the file (size " +
-                  hex(Bytes.size()) + ")");
-  } else if (MS) {
-    if (MS->Hdr.sh_type == SHT_NOBITS)
-      return Fail("section has no file contents (SHT_NOBITS)");
-    M.FileOffset = MS->Hdr.sh_offset;
-    M.FileSize = MS->Hdr.sh_size;
-    M.VAddr = MS->Hdr.sh_addr;
-    if (!fileRange(M.FileOffset, M.FileSize))
-      return Fail("section (sh_offset " + hex(M.FileOffset) + ", sh_size " +
-                  hex(M.FileSize) + ") extends past the end of the file");
-  } else {
-    Msg = Name + ": MELF sections or program headers present, but neither "
-                 "PT_MELF_META nor a .melf.meta section";
-    return Status::Error;
-  }
-  ArrayRef<uint8_t> D = *fileRange(M.FileOffset, M.FileSize);
-  const uint64_t Size = D.size();
-  const uint8_t *P = D.data();
-
-  if (Size < sizeof(melf_meta_header))
-    return Fail("size " + Twine(Size) + " is smaller than the header (" +
-                Twine(sizeof(melf_meta_header)) + " bytes)");
-  M.Magic = read32le(P + offsetof(melf_meta_header, magic));
-  M.Version = read16le(P + offsetof(melf_meta_header, version));
-  M.HeaderSize = read16le(P + offsetof(melf_meta_header, header_size));
-  M.PageSize = read32le(P + offsetof(melf_meta_header, page_size));
-  M.Arch = read32le(P + offsetof(melf_meta_header, arch));
-  M.NVariants = read32le(P + offsetof(melf_meta_header, nvariants));
-  M.VariantSize = read32le(P + offsetof(melf_meta_header, variant_size));
-  M.NSlots = read32le(P + offsetof(melf_meta_header, nslots));
-  M.SlotSize = read32le(P + offsetof(melf_meta_header, slot_size));
-  M.VariantsOff = read32le(P + offsetof(melf_meta_header, variants_off));
-  M.SlotsOff = read32le(P + offsetof(melf_meta_header, slots_off));
-  M.BodiesOff = read32le(P + offsetof(melf_meta_header, bodies_off));
-  M.StrtabOff = read32le(P + offsetof(melf_meta_header, strtab_off));
-  M.StrtabSize = read32le(P + offsetof(melf_meta_header, strtab_size));
-  M.Flags = read32le(P + offsetof(melf_meta_header, flags));
-  for (unsigned I = 0; I < MELF_PART_COUNT; ++I) {
-    const uint8_t *Q = P + offsetof(melf_meta_header, parts) +
-                       I * sizeof(melf_meta_part);
-    M.Parts[I].VAddr = read64le(Q + offsetof(melf_meta_part, vaddr));
-    M.Parts[I].Size = read64le(Q + offsetof(melf_meta_part, size));
-  }
-
-  // What must hold to read the records at all.
-  if (M.Magic != MELF_META_MAGIC)
-    return Fail("bad magic " + hex(M.Magic) + " (expected " +
-                hex(MELF_META_MAGIC) + ")");
-  if (M.Version != MELF_META_VERSION)
-    return Fail("version " + Twine(M.Version) + " is not supported (this "
-                "tool reads version " + Twine(MELF_META_VERSION) + ")");
-  if (M.HeaderSize < sizeof(melf_meta_header))
-    return Fail("header_size " + Twine(M.HeaderSize) + " is smaller than " +
-                Twine(sizeof(melf_meta_header)));
-  if (M.HeaderSize > Size)
-    return Fail("header_size " + Twine(M.HeaderSize) +
-                " exceeds section size " + Twine(Size));
-  if (M.PageSize == 0 || (M.PageSize & (M.PageSize - 1)))
-    return Fail("page_size " + Twine(M.PageSize) + " is not a power of two");
-  if (M.NVariants == 0 || M.NVariants > MELF_MAX_VARIANTS)
-    return Fail("nvariants " + Twine(M.NVariants) + " is not in 1.." +
-                Twine(MELF_MAX_VARIANTS));
-  if (M.VariantSize < sizeof(melf_meta_variant))
-    return Fail("variant_size " + Twine(M.VariantSize) + " is smaller than " +
-                Twine(sizeof(melf_meta_variant)));
-  if (M.SlotSize < sizeof(melf_meta_slot))
-    return Fail("slot_size " + Twine(M.SlotSize) + " is smaller than " +
-                Twine(sizeof(melf_meta_slot)));
-  // All products fit in 64 bits: u32 * u32, and nvariants <= 64.
-  auto Table = [&](const char *OffName, uint32_t Off, const char *CountName,
-                   uint32_t Count, uint64_t Bytes) -> bool {
-    if (Off > Size) {
-      Fail(Twine(OffName) + " " + hex(Off) + " is beyond the section size " +
-           hex(Size));
-      return false;
-    }
-    if (Bytes > Size - Off) {
-      Fail(Twine(CountName) + " " + Twine(Count) + " exceeds section size (" +
-           Twine(Bytes) + " bytes at " + OffName + " " + hex(Off) +
-           ", section size " + hex(Size) + ")");
-      return false;
-    }
-    return true;
-  };
-  if (!Table("variants_off", M.VariantsOff, "nvariants", M.NVariants,
-             uint64_t(M.NVariants) * M.VariantSize) ||
-      !Table("slots_off", M.SlotsOff, "nslots", M.NSlots,
-             uint64_t(M.NSlots) * M.SlotSize) ||
-      !Table("bodies_off", M.BodiesOff, "nslots", M.NSlots,
-             uint64_t(M.NSlots) * M.NVariants * sizeof(melf_meta_body)) ||
-      !Table("strtab_off", M.StrtabOff, "strtab_size", M.StrtabSize,
-             M.StrtabSize))
-    return Status::Error;
-
-  M.Strtab = D.slice(M.StrtabOff, M.StrtabSize);
-  for (uint32_t V = 0; V < M.NVariants; ++V) {
-    const uint8_t *Q = P + M.VariantsOff + uint64_t(V) * M.VariantSize;
-    MetaVariant R;
-    const char *N = reinterpret_cast<const char *>(Q);
-    size_t Len = strnlen(N, MELF_NAME_MAX);
-    R.Name.assign(N, Len);
-    R.NameTerminated = Len < MELF_NAME_MAX;
-    R.ISA = read64le(Q + offsetof(melf_meta_variant, isa_features));
-    R.Arch = read32le(Q + offsetof(melf_meta_variant, arch));
-    R.Flags = read32le(Q + offsetof(melf_meta_variant, flags));
-    for (unsigned I = 0; I < MELF_PART_COUNT; ++I)
-      R.PartOffset[I] =
-          read64le(Q + offsetof(melf_meta_variant, part_offset) + 8 * I);
-    M.Variants.push_back(std::move(R));
-  }
-  M.Slots.reserve(M.NSlots);
-  for (uint32_t S = 0; S < M.NSlots; ++S) {
-    const uint8_t *Q = P + M.SlotsOff + uint64_t(S) * M.SlotSize;
-    MetaSlot R;
-    R.Addr = read64le(Q + offsetof(melf_meta_slot, addr));
-    R.Size = read32le(Q + offsetof(melf_meta_slot, size));
-    R.NameOff = read32le(Q + offsetof(melf_meta_slot, name_off));
-    R.Present = read64le(Q + offsetof(melf_meta_slot, present));
-    R.Prefix = read32le(Q + offsetof(melf_meta_slot, prefix));
-    R.Reserved = read32le(Q + offsetof(melf_meta_slot, reserved));
-    R.Name = readString(M.Strtab, R.NameOff, R.NameOk);
-    if (!R.NameOk)
-      R.Name = "<bad name_off " + std::to_string(R.NameOff) + ">";
-    M.Slots.push_back(std::move(R));
-  }
-  M.Bodies.resize(uint64_t(M.NSlots) * M.NVariants);
-  for (uint64_t I = 0; I < M.Bodies.size(); ++I) {
-    const uint8_t *Q = P + M.BodiesOff + sizeof(melf_meta_body) * I;
-    M.Bodies[I].size = read32le(Q + offsetof(melf_meta_body, size));
-    M.Bodies[I].prefix = read32le(Q + offsetof(melf_meta_body, prefix));
-  }
-  return Status::Ok;
 }

@@ -5,6 +5,14 @@
 // Every offset and count is bounds-checked before use: a damaged file gives
 // an error that names the field, never an out-of-range read.
 //
+// Why libelf and not LLVM's object library (llvm::object::ELFFile): ld.melf
+// is lld, whose ELF types and reading come from that library, so a reader
+// built on it could share the linker's mistakes and read them back as
+// right. An independent ELF reader is what makes --verify a real check of
+// the linker's output; the project's design card names libelf. LLVM is used
+// for what is not ELF parsing: the MC disassembler, the command line,
+// errors, JSON and ADT/Support utilities.
+//
 // Loading only checks what is needed to read safely. Everything else the ABI
 // promises is checked by verify() (Verify.cpp).
 //
@@ -16,7 +24,9 @@
 #include "melf/abi.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
 #include <gelf.h>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -95,14 +105,26 @@ struct Meta {
   }
 };
 
+/// A valid ELF file that is not a MELF binary. Not a damaged file: the
+/// driver reports it without "error:" and exits 2, not 1.
+class NotMelfError : public llvm::ErrorInfo<NotMelfError> {
+public:
+  static char ID;
+  explicit NotMelfError(std::string Why) : Why(std::move(Why)) {}
+  void log(llvm::raw_ostream &OS) const override;
+  std::error_code convertToErrorCode() const override;
+
+private:
+  std::string Why;
+};
+
 class MelfFile {
 public:
-  enum class Status { Ok, NotMelf, Error };
-
-  /// Reads Bytes (a whole file named Name). On NotMelf or Error, Message says
-  /// why ("FILE: ..." without the "error: " prefix).
-  static Status load(std::string Name, std::vector<uint8_t> Bytes,
-                     std::unique_ptr<MelfFile> &Out, std::string &Message);
+  /// Reads Bytes (a whole file named Name). Fails with a NotMelfError for a
+  /// valid ELF file that is not a MELF binary, and with a StringError naming
+  /// the field for a file that cannot be read. Messages do not name the file.
+  static llvm::Expected<std::unique_ptr<MelfFile>>
+  load(std::string Name, std::vector<uint8_t> Bytes);
   ~MelfFile();
 
   const std::string &name() const { return Name; }
@@ -125,6 +147,8 @@ public:
   const Section *findSection(llvm::StringRef Name) const;
   /// Index of the variant called Name, or -1.
   int findVariant(llvm::StringRef Name) const;
+  /// Index of the variant called Name, or an error that lists the variants.
+  llvm::Expected<size_t> variantNamed(llvm::StringRef Name) const;
   /// The file offset that PT_LOADs map to VAddr (whole [VAddr, VAddr+Size)
   /// inside one PT_LOAD's file image), or nothing.
   std::optional<uint64_t> loadedOffset(uint64_t VAddr, uint64_t Size) const;
@@ -135,11 +159,18 @@ public:
 
 private:
   MelfFile() = default;
-  Status readElf(std::string &Message);
-  Status readMeta(std::string &Message);
+  // The ELF structure (MelfFile.cpp), in this order.
+  llvm::Error readElfHeader();
+  llvm::Error readProgramHeaders();
+  llvm::Error readSectionHeaders();
+  void readSectionNames(size_t ShStrNdx);
+  llvm::Error checkIsMelf();
   void readSymbols();
-  std::string readString(llvm::ArrayRef<uint8_t> Table, uint64_t Off,
-                         bool &Ok) const;
+  // The .melf.meta records (MelfMeta.cpp), in this order.
+  llvm::Error locateMeta();
+  void readMetaHeader(llvm::ArrayRef<uint8_t> D);
+  llvm::Error checkMetaHeader(uint64_t Size);
+  void readMetaRecords(llvm::ArrayRef<uint8_t> D);
 
   std::string Name;
   std::vector<uint8_t> Bytes;
@@ -161,6 +192,10 @@ std::string flagString(uint32_t Flags);
 /// Short name of an e_machine / MELF arch value.
 std::string archName(uint32_t Arch);
 std::string hex(uint64_t V);
+/// The NUL-terminated string at Off in Table, or nothing if Off is outside
+/// the table or the string is not terminated inside it.
+std::optional<std::string> readString(llvm::ArrayRef<uint8_t> Table,
+                                      uint64_t Off);
 
 } // namespace objdump
 } // namespace melf

@@ -4,6 +4,7 @@
 #define MELF_OBJDUMP_PRINT_H
 
 #include "MelfFile.h"
+#include "llvm/Support/Error.h"
 #include "llvm/Support/raw_ostream.h"
 #include <string>
 #include <vector>
@@ -21,10 +22,10 @@ void printJson(const MelfFile &F, const std::vector<std::string> *Violations,
                llvm::raw_ostream &OS);
 
 /// Disassembles the text part of variant V (all slots, or only the slot
-/// named Symbol). Returns false with Err set if the slot does not exist or
-/// the image is not inside the file.
-bool disassemble(const MelfFile &F, size_t V, llvm::StringRef Symbol,
-                 llvm::raw_ostream &OS, std::string &Err);
+/// named Symbol). Fails if there is no text part, the image is not inside
+/// the file, the architecture has no disassembler or no slot is named Symbol.
+llvm::Error disassemble(const MelfFile &F, size_t V, llvm::StringRef Symbol,
+                        llvm::raw_ostream &OS);
 
 } // namespace objdump
 } // namespace melf

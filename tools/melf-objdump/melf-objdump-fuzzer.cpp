@@ -15,22 +15,22 @@ using namespace melf::objdump;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
   std::vector<uint8_t> Bytes(Data, Data + Size);
-  std::unique_ptr<MelfFile> F;
-  std::string Msg;
-  if (MelfFile::load("fuzz", std::move(Bytes), F, Msg) !=
-      MelfFile::Status::Ok)
+  llvm::Expected<std::unique_ptr<MelfFile>> F =
+      MelfFile::load("fuzz", std::move(Bytes));
+  if (!F) {
+    llvm::consumeError(F.takeError());
     return 0;
+  }
   llvm::raw_null_ostream OS;
-  std::vector<std::string> Violations = verify(*F);
-  printVariants(*F, OS);
-  printLayout(*F, OS);
-  printSlots(*F, OS);
-  printJson(*F, &Violations, OS);
+  const MelfFile &File = **F;
+  std::vector<std::string> Violations = verify(File);
+  printVariants(File, OS);
+  printLayout(File, OS);
+  printSlots(File, OS);
+  printJson(File, &Violations, OS);
   // Disassembly is the slow part: only for small text parts.
-  if (F->meta().Parts[MELF_PART_TEXT].Size <= 0x10000)
-    for (size_t V = 0; V < F->meta().Variants.size(); ++V) {
-      std::string Err;
-      disassemble(*F, V, "", OS, Err);
-    }
+  if (File.meta().Parts[MELF_PART_TEXT].Size <= 0x10000)
+    for (size_t V = 0; V < File.meta().Variants.size(); ++V)
+      llvm::consumeError(disassemble(File, V, "", OS));
   return 0;
 }
