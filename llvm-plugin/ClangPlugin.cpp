@@ -11,6 +11,7 @@
 #include "CodegenOptions.h"
 #include "MultivariantPass.h"
 #include "VariantConfig.h"
+#include "VariantRules.h"
 #include "melf/abi.h"
 
 #include "clang/AST/ASTConsumer.h"
@@ -45,14 +46,7 @@ unsigned diagID(Sema &S, DiagnosticsEngine::Level L, const char (&Fmt)[N]) {
 struct VariantAttrInfo : public ParsedAttrInfo {
   VariantAttrInfo() {
     OptArgs = 15;
-    // The unscoped C23/C++11 spellings are registered too: without them
-    // Clang 19 does not parse the arguments of [[melf::variant(...)]].
-    static constexpr Spelling S[] = {{ParsedAttr::AS_GNU, "variant"},
-                                     {ParsedAttr::AS_C23, "variant"},
-                                     {ParsedAttr::AS_C23, "melf::variant"},
-                                     {ParsedAttr::AS_CXX11, "variant"},
-                                     {ParsedAttr::AS_CXX11, "melf::variant"}};
-    Spellings = S;
+    Spellings = VariantAttrSpellings;
   }
 
   bool diagAppertainsToDecl(Sema &S, const ParsedAttr &A,
@@ -221,78 +215,15 @@ private:
     Diags.Report(L, ID) << (Msg + Arg).str();
   }
 
-  void conflict(const FunctionDecl *FD, const AnnotateAttr *A, const char *What) {
-    error(A->getLocation(),
-          (Twine("'variant' cannot be combined with '") + What + "' on '" +
-           FD->getName() + "'")
-              .str());
-  }
-
+  // The rules are shared with melf-annotate (VariantRules.h).
   void check(const FunctionDecl *FD, const AnnotateAttr *A) {
-    if (FD->hasAttr<AlwaysInlineAttr>())
-      conflict(FD, A, "always_inline");
-    if (FD->hasAttr<NakedAttr>())
-      conflict(FD, A, "naked");
-    if (FD->hasAttr<TargetAttr>())
-      conflict(FD, A, "target");
-    if (FD->hasAttr<TargetClonesAttr>())
-      conflict(FD, A, "target_clones");
-    if (FD->hasAttr<TargetVersionAttr>())
-      conflict(FD, A, "target_version");
-    if (FD->hasAttr<CPUSpecificAttr>() || FD->hasAttr<CPUDispatchAttr>())
-      conflict(FD, A, "cpu_specific/cpu_dispatch");
-    if (FD->hasAttr<SectionAttr>())
-      conflict(FD, A, "section");
-    if (FD->isConsteval())
-      conflict(FD, A, "consteval");
-    checkVectorABI(FD, A);
-  }
-
-  // Every variant keeps the default's calling convention. Vectors wider than
-  // 128 bits are passed in registers only with AVX (256) or AVX-512 (512):
-  // a variant that enables those would disagree with its callers.
-  void checkVectorABI(const FunctionDecl *FD, const AnnotateAttr *A) {
-    const TargetInfo &TI = Ctx.getTargetInfo();
     StringRef List = A->getAnnotation().drop_front(VariantTag.size());
     List.consume_front("=");
     SmallVector<StringRef, 8> Names;
     List.split(Names, ',', -1, false);
-    for (StringRef N : Names) {
-      const VariantDef *V = config()->find(N);
-      if (!V || V->Arch != MELF_ARCH_X86_64)
-        continue;
-      uint64_t Limit = 0;
-      if ((V->ISA & MELF_BIT(MELF_X86_AVX512F)) && !TI.hasFeature("avx512f"))
-        Limit = 256;
-      if ((V->ISA & MELF_BIT(MELF_X86_AVX)) && !TI.hasFeature("avx"))
-        Limit = 128;
-      if (!Limit)
-        continue;
-      auto Bad = [&](QualType T) {
-        T = T.getCanonicalType();
-        return T->isVectorType() && !T->isDependentType() &&
-               Ctx.getTypeSize(T) > Limit;
-      };
-      std::string Msg = ("variant '" + N +
-                         "' would pass vector type '%0' differently from the "
-                         "default body (its ABI depends on AVX); pass it by "
-                         "pointer or drop the variant")
-                            .str();
-      if (Bad(FD->getReturnType())) {
-        unsigned ID = Diags.getCustomDiagID(DiagnosticsEngine::Error,
-                                            "%0");
-        std::string M = Msg;
-        M.replace(M.find("%0"), 2, FD->getReturnType().getAsString());
-        Diags.Report(A->getLocation(), ID) << M;
-      }
-      for (const ParmVarDecl *P : FD->parameters())
-        if (Bad(P->getType())) {
-          unsigned ID = Diags.getCustomDiagID(DiagnosticsEngine::Error, "%0");
-          std::string M = Msg;
-          M.replace(M.find("%0"), 2, P->getType().getAsString());
-          Diags.Report(P->getLocation(), ID) << M;
-        }
-    }
+    for (const VariantProblem &P :
+         variantProblems(Ctx, *config(), *FD, Names, A->getLocation()))
+      error(P.Loc, P.Message);
   }
 
   ASTContext &Ctx;

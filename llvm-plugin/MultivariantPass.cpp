@@ -308,7 +308,10 @@ bool Multiversioner::run() {
               &F);
       F.removeFnAttr(MELF_IR_VARIANTS_ATTR);
     }
-    if (C.matchesFunctionList(F.getName(), &ListHits))
+    SmallVector<unsigned, 4> Hits = C.matchingFunctionGlobs(F.getName());
+    for (unsigned I : Hits)
+      ListHits[I] = true;
+    if (!Hits.empty())
       addMark(&F, "", &F);
   }
   emitFunctionListRecord(ListHits);

@@ -164,15 +164,19 @@ Error VariantConfig::addFunctions(StringRef CommaList) {
 Error VariantConfig::addFunctionEntries(ArrayRef<std::string> Names) {
   if (Names.empty())
     return err("'functions=' needs at least one name or glob");
-  for (StringRef N : Names) {
-    auto Text = std::make_shared<const std::string>(N.str());
-    Expected<GlobPattern> G = GlobPattern::create(*Text);
-    if (!G)
-      return err("bad function glob '" + N +
-                 "': " + toString(G.takeError()));
-    Globs.push_back(N.str());
-    Patterns.push_back({std::move(Text), std::move(*G)});
-  }
+  for (StringRef N : Names)
+    if (Error E = addFunctionGlob(N))
+      return E;
+  return Error::success();
+}
+
+Error VariantConfig::addFunctionGlob(StringRef Glob) {
+  auto Text = std::make_shared<const std::string>(Glob.str());
+  Expected<GlobPattern> G = GlobPattern::create(*Text);
+  if (!G)
+    return err("bad function glob '" + Glob + "': " + toString(G.takeError()));
+  Globs.push_back(Glob.str());
+  Patterns.push_back({std::move(Text), std::move(*G)});
   return Error::success();
 }
 
@@ -378,24 +382,42 @@ Error VariantConfig::parseFile(StringRef Text, StringRef Path) {
   return Error::success();
 }
 
-bool VariantConfig::matchesFunctionList(StringRef Mangled,
-                                        SmallVectorImpl<bool> *Hits) const {
+// The three forms a function-list glob is matched against.
+namespace {
+struct FunctionNames {
+  explicit FunctionNames(StringRef Mangled)
+      : Mangled(Mangled), Demangled(demangle(Mangled)),
+        // "ns::f(int)" -> "ns::f": globs name functions, not overloads.
+        Base(StringRef(Demangled).split('(').first) {}
+  FunctionNames(const FunctionNames &) = delete; // Base points into Demangled
+  bool matchedBy(const GlobPattern &G) const {
+    return G.match(Mangled) || G.match(Demangled) || G.match(Base);
+  }
+  StringRef Mangled;
+  std::string Demangled;
+  StringRef Base;
+};
+} // namespace
+
+bool VariantConfig::matchesFunctionList(StringRef Mangled) const {
   if (Globs.empty())
     return false;
-  std::string Demangled = demangle(Mangled);
-  // "ns::f(int)" -> "ns::f": globs name functions, not overloads.
-  StringRef Base = StringRef(Demangled).split('(').first;
-  bool Any = false;
-  for (size_t I = 0; I < Patterns.size(); ++I) {
-    const GlobPattern &P = Patterns[I].Pattern;
-    if (!P.match(Mangled) && !P.match(Demangled) && !P.match(Base))
-      continue;
-    Any = true;
-    if (!Hits)
-      return true;
-    (*Hits)[I] = true;
-  }
-  return Any;
+  FunctionNames Names(Mangled);
+  return llvm::any_of(Patterns, [&](const CompiledGlob &G) {
+    return Names.matchedBy(G.Pattern);
+  });
+}
+
+SmallVector<unsigned, 4>
+VariantConfig::matchingFunctionGlobs(StringRef Mangled) const {
+  SmallVector<unsigned, 4> Out;
+  if (Globs.empty())
+    return Out;
+  FunctionNames Names(Mangled);
+  for (unsigned I = 0; I < Patterns.size(); ++I)
+    if (Names.matchedBy(Patterns[I].Pattern))
+      Out.push_back(I);
+  return Out;
 }
 
 } // namespace melf

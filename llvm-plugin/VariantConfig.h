@@ -66,6 +66,8 @@ public:
   /// Function-list entries separated by commas outside (), <> and [] (so a
   /// signature such as `f(int, char)` is one entry); `\,` is a comma.
   llvm::Error addFunctions(llvm::StringRef CommaList);
+  /// Adds one glob to the function list, taken whole (commas included).
+  llvm::Error addFunctionGlob(llvm::StringRef Glob);
   /// `NAME:key=value:key=value` (plugin argument form).
   llvm::Error define(llvm::StringRef Spec);
   /// Loads a variants file; errors are "PATH:LINE: message".
@@ -74,10 +76,11 @@ public:
   llvm::Error parseFile(llvm::StringRef Text, llvm::StringRef Path);
 
   /// Does \p Name (mangled) or its demangled form match the function list?
-  /// With \p Hits (one flag per functionGlobs() entry), also marks every
-  /// entry that matches, not only the first.
-  bool matchesFunctionList(llvm::StringRef MangledName,
-                           llvm::SmallVectorImpl<bool> *Hits = nullptr) const;
+  bool matchesFunctionList(llvm::StringRef MangledName) const;
+  /// The indices into functionGlobs() of every glob that \p MangledName
+  /// matches, by the rule of matchesFunctionList.
+  llvm::SmallVector<unsigned, 4>
+  matchingFunctionGlobs(llvm::StringRef MangledName) const;
 
   /// ISA feature bits (MELF_X86_*) implied by an x86 CPU name and feature
   /// list; unknown CPU names give an error.

@@ -113,9 +113,26 @@ TEST(VariantConfig, SignaturesAndHits) {
             "");
   EXPECT_EQ(F.functionGlobs(),
             (std::vector<std::string>{"ns::f(int, char)", "hot_*"}));
-  llvm::SmallVector<bool, 4> Hits(2, false);
-  EXPECT_TRUE(F.matchesFunctionList("hot_loop", &Hits));
-  EXPECT_EQ(Hits, (llvm::SmallVector<bool, 4>{false, true}));
+  EXPECT_EQ(F.matchingFunctionGlobs("hot_loop"),
+            (llvm::SmallVector<unsigned, 4>{1}));
+}
+
+// melf-annotate: one glob taken whole (a demangled name with a comma), and
+// which globs of the list a name matches.
+TEST(VariantConfig, MatchingGlobs) {
+  VariantConfig C;
+  ASSERT_EQ(errorOf(C.addFunctions("ns::hot*,cold")), "");
+  ASSERT_EQ(errorOf(C.addFunctionGlob("ns::add(int, int)")), "");
+  EXPECT_EQ(C.functionGlobs().size(), 3u);
+  using V = llvm::SmallVector<unsigned, 4>;
+  EXPECT_EQ(C.matchingFunctionGlobs("_ZN2ns7hotloopEi"), V{0});
+  EXPECT_EQ(C.matchingFunctionGlobs("cold"), V{1});
+  EXPECT_EQ(C.matchingFunctionGlobs("_ZN2ns3addEii"), V{2});
+  EXPECT_EQ(C.matchingFunctionGlobs("_ZN2ns3addEll"), V{});
+  ASSERT_EQ(errorOf(C.addFunctionGlob("ns::*")), "");
+  EXPECT_EQ(C.matchingFunctionGlobs("_ZN2ns3addEii"), (V{2, 3}));
+  EXPECT_EQ(errorOf(C.addFunctionGlob("[")),
+            "bad function glob '[': invalid glob pattern, unmatched '['");
 }
 
 TEST(VariantConfig, Names) {
