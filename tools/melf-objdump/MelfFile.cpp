@@ -223,6 +223,21 @@ Error MelfFile::readElfHeader() {
 // The table's range is checked before libelf reads it: libelf quietly clamps
 // counts of tables that do not fit in the file, so the counts come from the
 // header itself (PN_XNUM / 0: extended numbering).
+
+// The entry size and extent of the program or section header table.
+Error MelfFile::checkHeaderTable(StringRef EntField, uint64_t EntSize,
+                                 uint64_t Want, StringRef What, uint64_t Off,
+                                 uint64_t Count) const {
+  uint64_t Size = Bytes.size();
+  if (EntSize != Want)
+    return createStringError(EntField + " " + Twine(EntSize) + " is not " +
+                             Twine(Want));
+  if (Off > Size || Count * Want > Size - Off)
+    return createStringError(What + " " + hex(Off) + ", " + Twine(Count) +
+                             " entries) extend past the end of the file");
+  return Error::success();
+}
+
 Error MelfFile::readProgramHeaders() {
   size_t NPhdr = Ehdr.e_phnum;
   if (NPhdr == PN_XNUM && elf_getphdrnum(E, &NPhdr) != 0)
@@ -231,16 +246,12 @@ Error MelfFile::readProgramHeaders() {
         elf_errmsg(-1));
   if (!NPhdr)
     return Error::success();
-  uint64_t Size = Bytes.size();
-  uint64_t Ent = gelf_getclass(E) == ELFCLASS64 ? sizeof(Elf64_Phdr)
-                                                : sizeof(Elf32_Phdr);
-  if (Ehdr.e_phentsize != Ent)
-    return createStringError("e_phentsize " + Twine(Ehdr.e_phentsize) +
-                             " is not " + Twine(Ent));
-  if (Ehdr.e_phoff > Size || NPhdr * Ent > Size - Ehdr.e_phoff)
-    return createStringError("program headers (e_phoff " + hex(Ehdr.e_phoff) +
-                             ", " + Twine(NPhdr) +
-                             " entries) extend past the end of the file");
+  if (Error Err = checkHeaderTable(
+          "e_phentsize", Ehdr.e_phentsize,
+          gelf_getclass(E) == ELFCLASS64 ? sizeof(Elf64_Phdr)
+                                         : sizeof(Elf32_Phdr),
+          "program headers (e_phoff", Ehdr.e_phoff, NPhdr))
+    return Err;
   for (size_t I = 0; I < NPhdr; ++I) {
     GElf_Phdr P;
     if (!gelf_getphdr(E, static_cast<int>(I), &P))
@@ -266,15 +277,12 @@ Error MelfFile::readSectionHeaders() {
   }
   if (!NShdr)
     return Error::success();
-  uint64_t Ent = gelf_getclass(E) == ELFCLASS64 ? sizeof(Elf64_Shdr)
-                                                : sizeof(Elf32_Shdr);
-  if (Ehdr.e_shentsize != Ent)
-    return createStringError("e_shentsize " + Twine(Ehdr.e_shentsize) +
-                             " is not " + Twine(Ent));
-  if (Ehdr.e_shoff > Size || NShdr * Ent > Size - Ehdr.e_shoff)
-    return createStringError("section headers (e_shoff " + hex(Ehdr.e_shoff) +
-                             ", " + Twine(NShdr) +
-                             " entries) extend past the end of the file");
+  if (Error Err = checkHeaderTable(
+          "e_shentsize", Ehdr.e_shentsize,
+          gelf_getclass(E) == ELFCLASS64 ? sizeof(Elf64_Shdr)
+                                         : sizeof(Elf32_Shdr),
+          "section headers (e_shoff", Ehdr.e_shoff, NShdr))
+    return Err;
   if (elf_getshdrstrndx(E, &ShStrNdx) != 0)
     return createStringError(Twine("e_shstrndx: ") + elf_errmsg(-1));
   for (size_t I = 0; I < NShdr; ++I) {

@@ -161,6 +161,9 @@ private:
   MelfFile() = default;
   // The ELF structure (MelfFile.cpp), in this order.
   llvm::Error readElfHeader();
+  llvm::Error checkHeaderTable(llvm::StringRef EntField, uint64_t EntSize,
+                               uint64_t Want, llvm::StringRef What,
+                               uint64_t Off, uint64_t Count) const;
   llvm::Error readProgramHeaders();
   llvm::Error readSectionHeaders();
   void readSectionNames(size_t ShStrNdx);
