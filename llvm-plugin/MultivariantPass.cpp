@@ -143,6 +143,52 @@ bool Multiversioner::checkMarked(Function &F) {
   return true;
 }
 
+// Every variant keeps the default's calling convention. The backend passes
+// vectors wider than 128 bits in registers only with AVX (256) or AVX-512
+// (512): a variant that enables those where the default body has them not
+// would disagree with its callers. The Clang plugin checks attribute marks
+// at the source; this covers function lists and IR marks too.
+bool Multiversioner::checkVectorABI(Function &F,
+                                    ArrayRef<const VariantDef *> Variants) {
+  StringRef Feats = F.getFnAttribute("target-features").getValueAsString();
+  auto Has = [&](StringRef Feat) {
+    SmallVector<StringRef, 32> Parts;
+    Feats.split(Parts, ',');
+    return is_contained(Parts, ("+" + Feat).str());
+  };
+  const DataLayout &DL = M.getDataLayout();
+  auto Widest = [&] {
+    uint64_t W = 0;
+    auto Look = [&](Type *T) {
+      if (auto *V = dyn_cast<FixedVectorType>(T))
+        W = std::max<uint64_t>(W, DL.getTypeSizeInBits(V).getFixedValue());
+    };
+    Look(F.getReturnType());
+    for (Argument &A : F.args())
+      if (!A.hasByValAttr())
+        Look(A.getType());
+    return W;
+  }();
+  bool OK = true;
+  for (const VariantDef *V : Variants) {
+    if (V->Arch != MELF_ARCH_X86_64)
+      continue;
+    uint64_t Limit = 0;
+    if ((V->ISA & MELF_BIT(MELF_X86_AVX512F)) && !Has("avx512f"))
+      Limit = 256;
+    if ((V->ISA & MELF_BIT(MELF_X86_AVX)) && !Has("avx"))
+      Limit = 128;
+    if (Limit && Widest > Limit) {
+      error(&F, "variant '" + V->Name + "' would pass the " + Twine(Widest) +
+                    "-bit vectors of '" + F.getName() +
+                    "' differently from the default body (its ABI depends on "
+                    "AVX); pass them by pointer or drop the variant");
+      OK = false;
+    }
+  }
+  return OK;
+}
+
 // The default body must not be specialised on by callers: no inlining, and
 // no interprocedural pass may treat it as the exact definition (a view runs
 // another body at the same address). `nobuiltin` on a definition makes
@@ -325,7 +371,8 @@ bool Multiversioner::run() {
       !Marks.empty() || !ViewLocals.empty() || !C.functionGlobs().empty();
   SmallVector<Clone, 8> AsanClones;
   for (auto &[F, Mk] : Marks) {
-    if (F->isDeclaration() || !checkMarked(*F))
+    if (F->isDeclaration() || !checkMarked(*F) ||
+        !checkVectorABI(*F, Mk.Variants))
       continue;
     SmallVector<Clone, 8> Clones;
     for (const VariantDef *V : Mk.Variants) {

@@ -51,6 +51,8 @@ private:
   void addMark(llvm::Function *F, llvm::StringRef List,
                const llvm::GlobalValue *Where);
   bool checkMarked(llvm::Function &F);
+  bool checkVectorABI(llvm::Function &F,
+                      llvm::ArrayRef<const VariantDef *> Variants);
   llvm::Function *makeClone(llvm::Function &F, const VariantDef &V);
   void applyVariant(llvm::Function &Clone, const VariantDef &V);
   void shieldDefault(llvm::Function &F);
