@@ -435,6 +435,35 @@ static int t_delete_while_inside(void) {
   return 1;
 }
 
+// A thread that exits while still inside a view deleted under it:
+// pthread_join must return (the kernel wakes CLONE_CHILD_CLEARTID waiters
+// only while the process has other users, counted on the master).
+static void *exit_inside(void *arg) {
+  struct inside *t = arg;
+  migrate(t->view);
+  atomic_store(&t->step, 1);
+  while (atomic_load(&t->step) != 2)
+    ;
+  return NULL;
+}
+static int t_exit_inside_deleted_view(void) {
+  struct inside t = {.view = create()};
+  CHECK(t.view > 0, "CREATE");
+  pthread_t th;
+  CHECK(pthread_create(&th, NULL, exit_inside, &t) == 0, "pthread_create");
+  while (atomic_load(&t.step) != 1)
+    ;
+  CHECK(delete_view(t.view) == 0, "DELETE with a thread inside");
+  atomic_store(&t.step, 2);
+  struct timespec until;
+  clock_gettime(CLOCK_REALTIME, &until);
+  until.tv_sec += 10;
+  int rc = pthread_timedjoin_np(th, NULL, &until);
+  CHECK(rc == 0, "pthread_join of a thread that exited in a deleted view: %s",
+        strerror(rc));
+  return 1;
+}
+
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
 static int turn;
@@ -796,6 +825,7 @@ int main(int argc, char **argv) {
   run("fork-gives-single-view-copy", t_fork_single_view);
   run("exec-drops-views", t_exec_drops_views);
   run("delete-while-thread-inside", t_delete_while_inside);
+  run("thread-exits-inside-a-deleted-view", t_exit_inside_deleted_view);
   run("private-futex-across-views", t_futex_across_views);
   run("membarrier-across-views", t_membarrier_across_views);
   run("proc-maps-of-a-view", t_proc_maps_in_view);
