@@ -22,7 +22,7 @@ packages=(
   libgtest-dev dpkg-dev xz-utils gcc binutils gdb pkg-config
   gnuplot-nox # bench/report.py draws docs/performance.png
   linux-perf # melf-perf-report and its test
-  lintian # make deb's package check
+  lintian file # make deb: the package check; file(1) finds what to strip
   distcc # distributed compiles through melf-clang (test/tools/distcc.test)
 )
 if [ "$want_kernel" = 1 ]; then
