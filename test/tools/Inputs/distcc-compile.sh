@@ -11,17 +11,23 @@ mkdir -p "$work"
 cd "$work" || exit 1
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 bindir=$(dirname "$(command -v melf-clang)")
+# As root, distccd runs jobs as user distcc, who may not reach the checkout:
+# its melf-clang, the plugin and its temporary directory are copied to a
+# fresh directory under /tmp (the daemon's job gets preprocessed source and
+# needs only the plugin).
+share=$(mktemp -d /tmp/melf-distcc.XXXXXX) || exit 1
+mkdir -p "$share/bin" "$share/lib" "$share/tmp"
+cp "$bindir/melf-clang" "$share/bin/"
+cp "$bindir/../lib/MELFPlugin.so" "$share/lib/"
+chmod -R a+rX "$share" && chmod 1777 "$share/tmp"
 # The daemon runs melf-clang from DISTCCD_PATH; --enable-tcp-insecure lets it
 # run a compiler without a /usr/lib/distcc masquerade link (a test daemon
 # on loopback only; an installed melf package provides the link).
-# As root, distccd runs jobs as user distcc: its temporary directory must
-# be one that user can use (lit's TMPDIR is private).
-mkdir -p dtmp && chmod 1777 dtmp
-TMPDIR=$PWD/dtmp DISTCCD_PATH=$bindir:/usr/bin:/bin distccd --daemon --no-detach --enable-tcp-insecure \
+TMPDIR=$share/tmp DISTCCD_PATH=$share/bin:/usr/bin:/bin distccd --daemon --no-detach --enable-tcp-insecure \
   --listen 127.0.0.1 --allow 127.0.0.1 --port "$port" --log-stderr --log-level info \
   2> distccd.log &
 daemon=$!
-trap 'kill $daemon 2>/dev/null; wait $daemon 2>/dev/null' EXIT
+trap 'kill $daemon 2>/dev/null; wait $daemon 2>/dev/null; rm -rf "$share"' EXIT
 for _ in $(seq 50); do
   python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)" 2>/dev/null && break
   sleep 0.1
