@@ -24,6 +24,7 @@ packages=(
   linux-perf # melf-perf-report and its test
   lintian file # make deb: the package check; file(1) finds what to strip
   distcc # distributed compiles through melf-clang (test/tools/distcc.test)
+  icecc # icecream: distributed compiles with the plugin in its environment (test/tools/icecc.test)
 )
 if [ "$want_kernel" = 1 ]; then
   # The guest kernel is built with gcc; objtool needs libelf-dev (also in

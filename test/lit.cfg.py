@@ -72,6 +72,18 @@ if shutil.which("gdb"):
     config.available_features.add("gdb")
 if shutil.which("distcc") and shutil.which("distccd"):
     config.available_features.add("distcc")
+# icecream (Debian package icecc): the client, the daemon and scheduler (in
+# /usr/sbin) and the user its daemon runs jobs as.
+import pwd
+_sbin_path = os.environ.get("PATH", "") + os.pathsep + "/usr/sbin:/sbin"
+try:
+    pwd.getpwnam("icecc")
+    _icecc_user = True
+except KeyError:
+    _icecc_user = False
+if _icecc_user and shutil.which("icecc") and shutil.which("icecc-create-env") and all(
+        shutil.which(t, path=_sbin_path) for t in ["iceccd", "icecc-scheduler"]):
+    config.available_features.add("icecc")
 if shutil.which("lintian"):
     config.available_features.add("lintian")
 # perf that may record a software event here (not in every container).
