@@ -3,10 +3,11 @@
 // melf-clang and melf-clang++ (a link to it) run clang-19 / clang++-19 with
 // the flags `melf-config --cflags` prints when the command compiles C or C++
 // sources, and those of `melf-config --ldflags` when it links, so that any
-// build system takes them as CC=/CXX= and distributed compilers (distcc,
-// icecream) see no plugin flag on the command line: the server runs
-// melf-clang, which loads the plugin there (docs/getting-started.md,
-// "Distributed builds").
+// build system takes them as CC=/CXX= and distcc sees no plugin flag on the
+// command line: the server runs melf-clang, which loads the plugin there.
+// (icecream runs its own packed clang remotely, not this driver: there it is
+// `icecc clang-19 $(melf-config --cflags)`; docs/getting-started.md,
+// "Compiler drivers and distributed builds".)
 //
 //===----------------------------------------------------------------------===//
 
