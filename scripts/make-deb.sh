@@ -48,7 +48,7 @@ COPYRIGHT
 # Executables and shared objects without debug information (libmelf.a
 # keeps its -g: the gdb extension reads struct melf_debug by field name in
 # programs, which link the archive).
-find "$stage/usr/bin" "$stage/usr/lib/melf" -type f -exec sh -c \
+find "$stage/usr/bin" "$stage/usr/lib/melf" "$stage/usr/lib/libmelf.so.0" -type f -exec sh -c \
   'file "$1" | grep -q "ELF.*\(executable\|shared object\)" && strip --strip-unneeded "$1" || true' _ {} \;
 # What lintian reports that does not apply to this package.
 overrides=$stage/usr/share/lintian/overrides
@@ -61,7 +61,13 @@ $pkg: custom-library-search-path RUNPATH /usr/lib/llvm-19/lib [usr/bin/ld.melf]
 $pkg: initial-upload-closes-no-bugs [usr/share/doc/$pkg/changelog.Debian.gz:1]
 # melf.pc points at the native toolchain (clang-19, ld.melf).
 $pkg: pkg-config-unavailable-for-cross-compilation [usr/lib/pkgconfig/melf.pc]
+$pkg: package-name-doesnt-match-sonames libmelf0
 OVERRIDES
+# libmelf.so.0, the runtime of MELF shared libraries (docs/melf-abi.md,
+# "Modules"), ships in this one package (the override above): its shlibs
+# entry and the ldconfig trigger a shared library package has.
+echo "libmelf 0 $pkg (>= $version)" > "$stage/DEBIAN/shlibs"
+echo "activate-noawait ldconfig" > "$stage/DEBIAN/triggers"
 size=$(du -sk "$stage/usr" | cut -f1)
 cat > "$stage/DEBIAN/control" <<CONTROL
 Package: $pkg

@@ -33,10 +33,10 @@ config.substitutions.append(
 config.substitutions.append(("%melf_abi_include", config.melf_abi_include))
 # Link with ld.melf from the build tree (what `melf-config --ldflags` says).
 # ... and libmelf (build/lib/libmelf.a), as `melf-config --ldflags` says.
+melf_lib = os.path.join(config.melf_obj_root, "lib")
 config.substitutions.append(
-    ("%melf_ldflags", "-fuse-ld=melf -B%s -L%s -lmelf"
-     % (os.path.join(config.melf_obj_root, "bin"),
-        os.path.join(config.melf_obj_root, "lib"))))
+    ("%melf_ldflags", "-fuse-ld=melf -B%s -L%s -lmelf -Wl,-rpath,%s"
+     % (os.path.join(config.melf_obj_root, "bin"), melf_lib, melf_lib)))
 config.substitutions.append(("%ld_melf", os.path.join(config.melf_obj_root, "bin", "ld.melf")))
 config.substitutions.append(("%plugin", plugin))
 config.substitutions.append(("%python", sys.executable))
@@ -59,8 +59,8 @@ config.substitutions.append(
      "UBSAN_OPTIONS=exitcode=99:print_stacktrace=1 melf-objdump-asan"))
 melf_bin = os.path.join(config.melf_obj_root, "bin")
 config.substitutions.append(
-    ("%melf_ldflags", "-fuse-ld=melf -B%s -L%s -lmelf"
-     % (melf_bin, os.path.join(config.melf_obj_root, "lib"))))
+    ("%melf_ldflags", "-fuse-ld=melf -B%s -L%s -lmelf -Wl,-rpath,%s"
+     % (melf_bin, melf_lib, melf_lib)))
 if os.path.exists(os.path.join(melf_bin, "ld.melf")):
     config.available_features.add("ld-melf")
 import shutil
@@ -101,7 +101,7 @@ config.substitutions.append(
 # libmelf (test/runtime). MELF_CHECK must not leak in from the caller either.
 config.environment.pop("MELF_CHECK", None)
 config.substitutions.append(
-    ("%melf_shared_libdir", os.path.join(config.melf_obj_root, "lib", "shared")))
+    ("%melf_shared_libdir", os.path.join(config.melf_obj_root, "lib", "melf")))
 config.substitutions.append(
     ("%melf_runtime_inputs", os.path.join(config.test_source_root, "runtime", "Inputs")))
 # The CPU runs x86-64-v3 code (AVX2, FMA, BMI2, MOVBE): tests of that

@@ -91,6 +91,28 @@ static inline enum melf_name_check melf_check_variant_name(const char *n,
  * constructor) into programs that never call the API. */
 #define MELF_RUNTIME_SYMBOL "__melf_runtime"
 
+/* Modules (docs/melf-abi.md, "Modules"). A MELF shared library reports its
+ * loading and unloading to the process's runtime: ld.melf adds an
+ * undefined reference to MELF_MODULE_SYMBOL in `-shared` links with MELF
+ * input, which pulls the module object (a constructor and a destructor)
+ * out of libmelf_nonshared.a; they call the runtime's
+ *   void __melf_module_event(int event, const void *addr_in_module);
+ * with one of enum melf_module_event. */
+#define MELF_MODULE_SYMBOL "__melf_module"
+#define MELF_MODULE_EVENT_SYMBOL "__melf_module_event"
+enum melf_module_event {
+  MELF_MODULE_LOADED = 1,    /* from the module's constructor              */
+  MELF_MODULE_UNLOADING = 2, /* from its destructor (dlclose, exit)         */
+};
+/* In a `-shared` link, `-lmelf` names the shared runtime through this file,
+ * searched under each library directory: a linker script naming
+ * libmelf.so.0 and libmelf_nonshared.a (libraries never embed the static
+ * runtime: one runtime per process). */
+#define MELF_SHARED_RUNTIME_SCRIPT "melf/libmelf.so"
+/* An executable with MELF input exports the runtime's symbols that match
+ * these patterns, so that MELF libraries bind to its runtime. */
+#define MELF_RUNTIME_EXPORTS {"melf_*", "__melf_*"}
+
 /* Function the pass folds to the name of the variant a body was compiled as
  * (declared in runtime/include/melf.h). */
 #define MELF_COMPILED_VARIANT_FN "melf_compiled_variant"

@@ -145,6 +145,34 @@ int melf_set_check(int on);
  * value can give a false MELF_EUNSAFE, never a false 0. Not AS-safe. */
 int melf_check_stack(void);
 
+/* ---- Modules ------------------------------------------------------------ */
+
+/* A MELF module: the executable or a shared library with MELF variants
+ * (loaded at start-up or by dlopen). Variant ids are process-wide: a
+ * variant is a name, and switching to it runs that variant in every module
+ * that has it and the default code in the others. */
+struct melf_module_info {
+  char name[200];     /* "the executable", or the path the loader used    */
+  int is_executable;
+  int usable;         /* 1 if its images can be mapped; 0: it runs its
+                         default code (only default, or its file could not
+                         be opened)                                         */
+  int nvariants;      /* the module's own variants, default included       */
+  int variant;        /* process id of the variant its base image runs     */
+  unsigned long long variants; /* bit g: the module has process variant g */
+  unsigned long base; /* load bias                                          */
+  unsigned long area, area_size; /* run-time address and size of its text
+                                    part                                  */
+};
+
+/* Number of MELF modules now loaded. Not AS-safe. */
+int melf_module_count(void);
+
+/* Copies what is known of module `index` (0 .. melf_module_count() - 1, in
+ * load order; a dlclose shifts the later ones down) to *out: 0, or
+ * MELF_EINVAL. Not AS-safe. */
+int melf_module_info(int index, struct melf_module_info *out);
+
 /* ---- Errors ------------------------------------------------------------- */
 
 /* Text of a MELF_E* code ("success" for 0, "unknown error" otherwise).

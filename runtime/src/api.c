@@ -39,7 +39,7 @@ int melf_variant_count(void) { return melf_rt.nvariants; }
 const char *melf_variant_name(int id) {
   if (id < 0 || id >= melf_rt.nvariants)
     return 0;
-  return id == 0 ? MELF_DEFAULT_VARIANT : melf_rt.layout.v[id].name;
+  return melf_rt.var[id].name;
 }
 
 int melf_variant_find(const char *name) {
@@ -54,21 +54,21 @@ int melf_variant_find(const char *name) {
 int melf_variant_supported(int id) {
   if (id < 0 || id >= melf_rt.nvariants)
     return MELF_EINVAL;
-  return id == 0 ? 1 : melf_rt.supported[id];
+  return id == 0 ? 1 : melf_rt.var[id].supported;
 }
 
 int melf_variant_flags(int id) {
   if (id < 0 || id >= melf_rt.nvariants)
     return MELF_EINVAL;
-  return id == 0 ? (int)(melf_rt.layout.v[0].flags | MELF_VF_DEFAULT)
-                 : (int)melf_rt.layout.v[id].flags;
+  return id == 0 ? (int)(melf_rt.var[0].flags | MELF_VF_DEFAULT)
+                 : (int)melf_rt.var[id].flags;
 }
 
 int melf_best_variant(void) {
   int best = 0, bestn = 0;
   for (int i = 1; i < melf_rt.nvariants; i++) {
-    const struct melf_variant_rt *v = &melf_rt.layout.v[i];
-    if (!melf_rt.supported[i] || !v->isa ||
+    const struct melf_pvariant *v = &melf_rt.var[i];
+    if (!v->supported || !v->isa ||
         (v->flags & (MELF_VF_ASAN | MELF_VF_OPTNONE | MELF_VF_SIZE)))
       continue;
     int n = __builtin_popcountll(v->isa);
@@ -101,4 +101,42 @@ int melf_current_variant(void) {
           return i;
   }
   return atomic_load(&melf_process_variant);
+}
+
+/* ---- Modules ------------------------------------------------------------- */
+
+int melf_module_count(void) {
+  melf_lock();
+  int n = melf_rt.nmods;
+  melf_unlock();
+  return n;
+}
+
+int melf_module_info(int index, struct melf_module_info *out) {
+  if (!out)
+    return MELF_EINVAL;
+  melf_lock();
+  int rc = MELF_EINVAL;
+  if (index >= 0 && index < melf_rt.nmods) {
+    const struct melf_module *m = melf_rt.mod[index];
+    memset(out, 0, sizeof *out);
+    melf_fmt(out->name, sizeof out->name, "%s", m->name);
+    out->is_executable = m == melf_rt.exe;
+    out->base = m->bias;
+    out->area = m->text;
+    out->area_size = m->text_size;
+    out->nvariants = (int)m->layout.nvariants;
+    for (int g = 0; g < melf_rt.nvariants; g++)
+      if (g == 0 || m->local[g])
+        out->variants |= 1ull << g;
+    out->usable = m->layout.nvariants > 1 && m->fd >= 0;
+    int local = m->mapped;
+    out->variant = 0;
+    for (int g = 1; g < melf_rt.nvariants; g++)
+      if (local && m->local[g] == local)
+        out->variant = g;
+    rc = 0;
+  }
+  melf_unlock();
+  return rc;
 }

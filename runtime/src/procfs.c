@@ -55,7 +55,7 @@ __attribute__((no_sanitize("address", "thread", "memory")))
 int melf_scan_words(uintptr_t from, uintptr_t to) {
   for (uintptr_t p = (from + 7) & ~(uintptr_t)7; p + 8 <= to; p += 8) {
     uintptr_t w = *(const volatile uintptr_t *)p;
-    if (w - melf_rt.text < melf_rt.text_size)
+    if (melf_in_area(w))
       return 1;
   }
   return 0;
@@ -119,7 +119,7 @@ int melf_seccomp_state(void) {
 }
 
 int melf_check_stack(void) {
-  if (!melf_rt.text_size)
+  if (!melf_rt.nmods)
     return 0;
   uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
   struct melf_reader r = {.fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC)};

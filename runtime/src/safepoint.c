@@ -180,7 +180,7 @@ static void check_stacks(void) {
         continue;
       /* The PC again: the thread may have parked after the caller's look. */
       uintptr_t pc = atomic_load_explicit(&safepoints.t[i].pc, memory_order_relaxed);
-      if (rdable && pc - melf_rt.text >= melf_rt.text_size &&
+      if (rdable && !melf_in_area(pc) &&
           !melf_scan_words(s, hi))
         safepoints.t[i].safe = 1;
     }
@@ -217,8 +217,8 @@ int melf_stop_world_and(pid_t self, int (*fn)(int), int arg, long deadline,
       } else if (s == T_IDLE) {
         idle++;
       } else if (s == T_PARKED && !safepoints.t[i].safe) {
-        if (atomic_load_explicit(&safepoints.t[i].pc, memory_order_relaxed) -
-                melf_rt.text < melf_rt.text_size)
+        if (melf_in_area(
+                atomic_load_explicit(&safepoints.t[i].pc, memory_order_relaxed)))
           resume(i), idle++; /* executing inside the area */
         else
           parked_unchecked++;

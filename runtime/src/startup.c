@@ -2,10 +2,13 @@
  * startup.c - libmelf's start-up: a constructor, static and dynamic, PIE or
  * not.
  *
- *   dl_iterate_phdr -> the main program's PT_MELF_META -> melf_meta_parse()
- *   -> open the executable (/proc/self/exe, else AT_EXECFN), check that it is
- *   the running image -> CPU features -> mode (probe mmview, MELF_MODE) ->
- *   MELF_VARIANT.
+ *   CPU features -> the modules (modules.c: the executable and every
+ *   library with metadata) -> mode (probe mmview, MELF_MODE) -> MELF_VARIANT.
+ *
+ * One runtime per process: the executable's (libmelf.a, its symbols
+ * exported by ld.melf) or else the shared libmelf.so.0 that MELF libraries
+ * need. A libmelf.so.0 loaded next to an executable's runtime stays
+ * passive: libraries bind to the executable's symbols.
  *
  * This object also defines the shared state (state.h) and __melf_runtime,
  * the symbol a link refers to so that -lmelf brings the constructor in.
@@ -13,15 +16,11 @@
 #define _GNU_SOURCE
 #include "state.h"
 
-#include <elf.h>
+#include <dlfcn.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <link.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
-#include <sys/auxv.h>
-#include <sys/stat.h>
 
 #if defined(__x86_64__)
 #define HOST_ARCH MELF_ARCH_X86_64
@@ -31,79 +30,13 @@
 #define HOST_ARCH 0u
 #endif
 
-#define MAX_PHDRS 256
-
 /* Defined here, with the constructor that fills them (see state.h: every
  * API object refers to melf_rt, so it brings this object in). */
-struct melf_runtime melf_rt = {.nvariants = 1, .fd = -1};
+struct melf_runtime melf_rt = {.nvariants = 1,
+                               .var = {{.name = MELF_DEFAULT_VARIANT,
+                                        .supported = 1}}};
 _Atomic int melf_process_variant;
 _Atomic int melf_checking;
-
-static int first_object(struct dl_phdr_info *info, size_t size, void *data) {
-  (void)size;
-  *(struct dl_phdr_info *)data = *info;
-  return 1; /* the main program comes first */
-}
-
-/* Start-up found the metadata unusable: record and report why. */
-static void corrupt(const char *why) {
-  melf_rt.status = MELF_ECORRUPT;
-  melf_fmt(melf_rt.msg, sizeof melf_rt.msg,
-           "corrupt MELF metadata: %s; running the default variant", why);
-  melf_say("%s", melf_rt.msg);
-}
-
-/* Is `fd` the running image? Its metadata bytes equal those in memory. */
-static int same_image(int fd, const unsigned char *meta, uint64_t size,
-                      uint64_t off) {
-  unsigned char buf[1024];
-  for (uint64_t done = 0; done < size;) {
-    size_t k = size - done < sizeof buf ? (size_t)(size - done) : sizeof buf;
-    if (pread(fd, buf, k, (off_t)(off + done)) != (ssize_t)k ||
-        memcmp(buf, meta + done, k) != 0)
-      return 0;
-    done += k;
-  }
-  return 1;
-}
-
-/* Opens the file variant images are mapped from: melf_rt.fd, checked to be
- * the running image by its metadata (`size` bytes at file offset `off`), or
- * -1 and the reason in melf_rt.fd_why. */
-static void open_executable(const unsigned char *meta, uint64_t size,
-                            uint64_t off) {
-  /* AT_EXECFN is the path the caller gave execve: in secure-execution mode
-   * (setuid, file capabilities) it names a file the caller may control,
-   * so only the kernel's link to the running executable is used. */
-  const char *paths[2] = {"/proc/self/exe",
-                          melf_secure() ? 0 : (const char *)getauxval(AT_EXECFN)};
-  int err = 0;
-  for (int i = 0; i < 2 && melf_rt.fd < 0; i++) {
-    if (!paths[i])
-      continue;
-    int fd = open(paths[i], O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-      if (!err)
-        err = errno;
-      continue;
-    }
-    struct stat st;
-    if (fstat(fd, &st) == 0 && same_image(fd, meta, size, off)) {
-      melf_rt.fd = fd;
-      melf_rt.dev = st.st_dev;
-      melf_rt.ino = st.st_ino;
-      DBG("images mapped from %s", paths[i]);
-      return;
-    }
-    close(fd);
-    if (!err)
-      err = ESTALE;
-  }
-  melf_rt.fd_errno = err;
-  melf_fmt(melf_rt.fd_why, sizeof melf_rt.fd_why,
-           "the executable cannot be opened (/proc/self/exe, AT_EXECFN: %s)",
-           err == ESTALE ? "not the running image" : strerror(err));
-}
 
 /* 1 if the kernel has address-space views; never makes an unknown system
  * call under a seccomp filter. */
@@ -125,27 +58,9 @@ static int probe_views(const char **why) {
   return 0;
 }
 
-/* Unshares the MELF area (text, rodata and vldata parts) while the process
- * has one view, as the interface requires: 0, or -1 with errno set. */
-static int unshare_area(void) {
-  uintptr_t vldata = melf_rt.bias + melf_rt.layout.vldata_vaddr;
-  if (melf_mmview(MMVIEW_UNSHARE, (long)melf_rt.text,
-                  (long)melf_rt.text_size) != 0)
-    return -1;
-  if (melf_rt.rodata_size &&
-      melf_mmview(MMVIEW_UNSHARE, (long)melf_rt.rodata,
-                  (long)melf_rt.rodata_size) != 0)
-    return -1;
-  if (melf_rt.layout.vldata_size &&
-      melf_mmview(MMVIEW_UNSHARE, (long)vldata,
-                  (long)melf_rt.layout.vldata_size) != 0)
-    return -1;
-  return 0;
-}
-
 /* Views mode if the kernel has views and MELF_MODE does not say process,
  * else process mode. */
-static void choose_mode(void) {
+void melf_choose_mode(void) {
   const char *env = melf_env("MELF_MODE"), *why = "";
   int want = MELF_MODE_NONE; /* no mode asked for: probe the kernel */
   if (env && *env) {
@@ -163,7 +78,8 @@ static void choose_mode(void) {
              "using process mode",
              why);
   melf_rt.mode = views ? MELF_MODE_VIEWS : MELF_MODE_PROCESS;
-  if (views && unshare_area() != 0) {
+  if (views && melf_views_unshare_all() != 0) {
+    /* (already unshared ranges stay per view, with the same images) */
     melf_say("cannot unshare the MELF area (%s); using process mode",
              strerror(errno));
     melf_rt.mode = MELF_MODE_PROCESS;
@@ -184,130 +100,76 @@ static void after_fork_child(void) {
     melf_rt.view_of[i] = -1;
   melf_rt.view_of[cur] = 0;
   atomic_store(&melf_process_variant, cur);
+  for (int i = 0; i < melf_rt.nmods; i++)
+    melf_rt.mod[i]->mapped = melf_rt.mod[i]->local[cur];
   _melf_debug.process_variant = cur;
   _melf_debug.nthreads = 0;
 }
 
-/* Text relocations would make the running text differ from the file's. */
-static int has_textrel(const struct dl_phdr_info *info) {
-  for (int i = 0; i < info->dlpi_phnum; i++) {
-    if (info->dlpi_phdr[i].p_type != PT_DYNAMIC)
-      continue;
-    const ElfW(Dyn) *d =
-        (const ElfW(Dyn) *)(info->dlpi_addr + info->dlpi_phdr[i].p_vaddr);
-    for (; d->d_tag != DT_NULL; d++)
-      if (d->d_tag == DT_TEXTREL ||
-          (d->d_tag == DT_FLAGS && (d->d_un.d_val & DF_TEXTREL)))
-        return 1;
-  }
-  return 0;
-}
-
-/* The metadata is valid: the run-time addresses of the parts, the
- * debugger's copy of the layout, and the variants this CPU can run. */
-static void use_layout(void) {
-  const struct melf_layout *l = &melf_rt.layout;
-  melf_rt.text = melf_rt.bias + l->text_vaddr;
-  melf_rt.text_size = l->text_size;
-  melf_rt.rodata = melf_rt.bias + l->rodata_vaddr;
-  melf_rt.rodata_size = l->rodata_size;
-  melf_rt.status = 0;
-  melf_rt.nvariants = (int)l->nvariants;
-  _melf_debug.text = melf_rt.text;
-  _melf_debug.text_size = melf_rt.text_size;
-  _melf_debug.rodata = melf_rt.rodata;
-  _melf_debug.rodata_size = melf_rt.rodata_size;
-  _melf_debug.nvariants = (uint32_t)melf_rt.nvariants;
-  for (int i = 0; i < melf_rt.nvariants; i++)
-    _melf_debug.names[i] = melf_variant_name(i);
-  melf_rt.cpu = melf_cpu_features();
-  for (int i = 0; i < melf_rt.nvariants; i++) {
-    const struct melf_variant_rt *v = &l->v[i];
-    melf_rt.supported[i] = i == 0 || v->arch == 0 ||
-                           (v->arch == HOST_ARCH && (v->isa & ~melf_rt.cpu) == 0);
-  }
-  DBG("%d variants, text part [%p, +%lx), %u slots, load bias %lx",
-      melf_rt.nvariants, (void *)melf_rt.text,
-      (unsigned long)melf_rt.text_size, l->nslots, (unsigned long)melf_rt.bias);
-  for (int i = 0; i < melf_rt.nvariants; i++)
-    DBG("  variant %d '%s' image at file offset %lx%s", i, l->v[i].name,
-        (unsigned long)l->v[i].text_off,
-        melf_rt.supported[i] ? "" : " (not supported by this CPU)");
-}
-
-/* Finds and validates the main program's metadata, opens the executable and
- * chooses the mode. On any problem melf_rt says so (status, msg) and the
- * process runs the default variant. */
+/* Finds the modules (modules.c) and chooses the mode. On any problem with
+ * the executable's metadata melf_rt says so (status, msg) and it runs its
+ * default code; a library's problem only concerns that library. */
 static void discover(void) {
-  struct dl_phdr_info info;
-  memset(&info, 0, sizeof info);
   melf_rt.status = MELF_ENOMELF;
   for (int i = 0; i < MELF_MAX_VARIANTS; i++)
     melf_rt.view_of[i] = -1;
   melf_rt.view_of[0] = 0;
-  dl_iterate_phdr(first_object, &info);
-  const ElfW(Phdr) *meta_ph = 0;
-  for (int i = 0; i < info.dlpi_phnum; i++)
-    if (info.dlpi_phdr[i].p_type == PT_MELF_META)
-      meta_ph = &info.dlpi_phdr[i];
-  if (!meta_ph) {
-    DBG("no PT_MELF_META: not a MELF executable");
-    return;
-  }
-  if (info.dlpi_phnum > MAX_PHDRS) {
-    corrupt("too many program headers");
-    return;
-  }
-  struct melf_ph ph[MAX_PHDRS];
-  for (int i = 0; i < info.dlpi_phnum; i++) {
-    const ElfW(Phdr) *p = &info.dlpi_phdr[i];
-    ph[i] = (struct melf_ph){p->p_type, p->p_flags, p->p_offset,
-                             p->p_vaddr, p->p_filesz, p->p_memsz};
-  }
-  melf_rt.bias = info.dlpi_addr;
-  const unsigned char *meta =
-      (const unsigned char *)(melf_rt.bias + meta_ph->p_vaddr);
-  uint64_t size = meta_ph->p_filesz;
-  char why[256];
-  long page = sysconf(_SC_PAGESIZE);
-  if (melf_meta_parse(meta, size, meta_ph->p_vaddr, ph, info.dlpi_phnum,
-                      HOST_ARCH, (uint64_t)page, 0, &melf_rt.layout, why,
-                      sizeof why)) {
-    corrupt(why);
-    return;
-  }
-  if (has_textrel(&info)) {
-    corrupt("the executable has text relocations: images cannot be mapped "
-            "from the file");
-    return;
-  }
-  use_layout();
-  if (melf_rt.nvariants == 1) {
-    melf_rt.mode = MELF_MODE_NONE;
-    return;
-  }
-  open_executable(meta, size, meta_ph->p_offset);
-  if (melf_rt.fd >= 0) {
-    struct stat st;
-    if (fstat(melf_rt.fd, &st) == 0 &&
-        melf_meta_parse(meta, size, meta_ph->p_vaddr, ph, info.dlpi_phnum,
-                        HOST_ARCH, (uint64_t)page, (uint64_t)st.st_size,
-                        &melf_rt.layout, why, sizeof why)) {
-      close(melf_rt.fd);
-      melf_rt.fd = -1;
-      melf_rt.nvariants = 1;
-      melf_rt.text_size = 0;
-      corrupt(why);
-      return;
-    }
-  } else {
-    DBG("%s", melf_rt.fd_why);
-  }
-  choose_mode();
-  _melf_debug.mode = (uint32_t)melf_rt.mode;
-  _melf_debug.executable = melf_rt.fd >= 0 ? "/proc/self/exe" : 0;
-  _melf_debug_notify();
+  melf_rt.cpu = melf_cpu_features();
+  melf_scan_modules();
   pthread_atfork(before_fork, 0, after_fork_child);
+  if (melf_rt.nmods == 0) {
+    DBG("no PT_MELF_META: no MELF module");
+    return;
+  }
+  for (int i = 0; i < melf_rt.nvariants; i++)
+    _melf_debug.names[i] = melf_rt.var[i].name;
+  _melf_debug.nvariants = (uint32_t)melf_rt.nvariants;
+  if (melf_rt.exe) { /* the debugger interface describes its area */
+    _melf_debug.text = melf_rt.exe->text;
+    _melf_debug.text_size = melf_rt.exe->text_size;
+    _melf_debug.rodata = melf_rt.exe->rodata;
+    _melf_debug.rodata_size = melf_rt.exe->rodata_size;
+    _melf_debug.executable = melf_rt.exe->fd >= 0 ? "/proc/self/exe" : 0;
+  }
+  if (melf_rt.nvariants == 1)
+    return; /* only default code: mode none */
+  melf_choose_mode();
+  _melf_debug.mode = (uint32_t)melf_rt.mode;
+  _melf_debug_notify();
+}
+
+/* A MELF_VARIANT name no module had at start-up: applied when a library
+ * that has it is loaded (dlopen). */
+static char pending[MELF_NAME_MAX];
+
+/* Switches the process (the switch lock held) to the MELF_VARIANT choice. */
+static void env_switch(int id, const char *want, const char *when) {
+  int rc = melf_switch_process_locked(id);
+  if (rc && rc != MELF_ENOEXEC) /* ENOEXEC was reported by melf_can_switch */
+    melf_say("MELF_VARIANT=%s: %s; running the default variant", want,
+             melf_strerror(rc));
+  else if (rc == 0)
+    DBG("%s variant '%s' (MELF_VARIANT=%s)", when, melf_variant_name(id), want);
+}
+
+/* The variant lacks CPU features: say which. */
+static void say_unsupported(int id, const char *want) {
+  static const char *const names[] = MELF_X86_FEATURE_NAMES;
+  char miss[256];
+  size_t n = 0;
+  uint64_t lack = melf_rt.var[id].isa & ~melf_rt.cpu;
+  for (int b = 0; b < 64; b++)
+    if (lack & MELF_BIT(b)) {
+      n = melf_fmt_str(miss, sizeof miss, n, n ? "," : "");
+      n = melf_fmt_str(miss, sizeof miss, n,
+                       b < MELF_X86_FEATURE_COUNT && HOST_ARCH == MELF_ARCH_X86_64
+                           ? names[b]
+                           : "unknown-feature");
+    }
+  if (!n)
+    melf_fmt_str(miss, sizeof miss, 0, "another architecture");
+  melf_say("MELF_VARIANT=%s: this CPU lacks %s; running the default variant",
+           want, miss);
 }
 
 /* MELF_VARIANT=name|auto: the variant to run from the start. */
@@ -315,14 +177,15 @@ static void apply_env_variant(void) {
   const char *want = melf_env("MELF_VARIANT");
   if (!want || !*want)
     return;
-  if (melf_rt.status == MELF_ENOMELF) {
-    melf_say("MELF_VARIANT=%s: this program has no MELF variants", want);
-    return;
+  int is_auto = strcmp(want, "auto") == 0;
+  if (!is_auto && strlen(want) < sizeof pending)
+    memcpy(pending, want, strlen(want) + 1);
+  if (melf_rt.nmods == 0) {
+    if (melf_rt.status == MELF_ENOMELF)
+      melf_say("MELF_VARIANT=%s: this program has no MELF variants", want);
+    return; /* a corrupt executable was reported */
   }
-  if (melf_rt.status)
-    return; /* already reported */
-  int id = strcmp(want, "auto") == 0 ? melf_best_variant()
-                                      : melf_variant_find(want);
+  int id = is_auto ? melf_best_variant() : melf_variant_find(want);
   if (id < 0) {
     char list[256];
     size_t n = 0;
@@ -335,41 +198,61 @@ static void apply_env_variant(void) {
              want, list);
     return;
   }
-  if (!melf_rt.supported[id]) {
-    static const char *const names[] = MELF_X86_FEATURE_NAMES;
-    char miss[256];
-    size_t n = 0;
-    uint64_t lack = melf_rt.layout.v[id].isa & ~melf_rt.cpu;
-    for (int b = 0; b < 64; b++)
-      if (lack & MELF_BIT(b)) {
-        n = melf_fmt_str(miss, sizeof miss, n, n ? "," : "");
-        n = melf_fmt_str(miss, sizeof miss, n,
-                         b < MELF_X86_FEATURE_COUNT &&
-                                 HOST_ARCH == MELF_ARCH_X86_64
-                             ? names[b]
-                             : "unknown-feature");
-      }
-    if (!n)
-      melf_fmt_str(miss, sizeof miss, 0, "another architecture");
-    melf_say("MELF_VARIANT=%s: this CPU lacks %s; running the default variant",
-             want, miss);
+  pending[0] = 0;
+  if (!melf_rt.var[id].supported) {
+    say_unsupported(id, want);
     return;
   }
-  int rc = melf_switch_process(id);
-  if (rc && rc != MELF_ENOEXEC) /* ENOEXEC was reported by melf_can_switch */
-    melf_say("MELF_VARIANT=%s: %s; running the default variant", want,
-             melf_strerror(rc));
-  else if (rc == 0)
-    DBG("start-up variant '%s' (MELF_VARIANT=%s)", melf_variant_name(id), want);
+  env_switch(id, want, "start-up");
 }
 
-__attribute__((constructor(101))) static void melf_init(void) {
+void melf_env_variant_joined(void) {
+  if (!pending[0])
+    return;
+  int id = melf_variant_find(pending);
+  if (id < 0)
+    return;
+  char want[MELF_NAME_MAX];
+  memcpy(want, pending, sizeof want);
+  pending[0] = 0;
+  if (melf_rt.var[id].supported)
+    env_switch(id, want, "a library brings");
+  else
+    say_unsupported(id, want);
+}
+
+/* Is this copy of libmelf the process's runtime? The shared library is
+ * not when the executable has its own (static) runtime: then the
+ * executable's symbols come first in the global scope. */
+static int is_process_runtime(void) {
+#ifdef MELF_SHARED_RUNTIME
+  void *first = dlsym(RTLD_DEFAULT, MELF_MODULE_EVENT_SYMBOL);
+  return !first || first == (void *)&melf_module_event_here;
+#else
+  return 1;
+#endif
+}
+
+static _Atomic int init_state; /* 0 not yet, 1 running or done */
+
+void melf_init_once(void) {
+  int expect = 0;
+  if (!atomic_compare_exchange_strong(&init_state, &expect, 1))
+    return;
+  if (!is_process_runtime())
+    return; /* passive: no modules, mode none; nobody binds to us */
   const char *d = melf_env("MELF_DEBUG");
   melf_rt.debug = d && *d && strcmp(d, "0") != 0;
   const char *c = melf_env("MELF_CHECK");
   atomic_store(&melf_checking, c && *c && strcmp(c, "0") != 0);
+  melf_lock();
   discover();
   apply_env_variant();
+  melf_unlock();
+}
+
+__attribute__((constructor(101))) static void melf_init(void) {
+  melf_init_once();
 }
 
 /* Linking any MELF program with -lmelf pulls this object (and the

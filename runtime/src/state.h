@@ -7,12 +7,15 @@
  *
  * Ownership:
  *  - startup.c defines melf_rt and fills it once, in the constructor, before
- *    main and before any other thread exists; afterwards the API only reads
- *    it.
- *  - The switch paths (switch.c, image.c) run under switch.c's lock; they
- *    alone change melf_rt.view_of[] and melf_process_variant after start-up.
- *  - Nothing here allocates: every switch path works on this static state
- *    and on buffers on its stack.
+ *    main and before any other thread exists.
+ *  - Afterwards the switch paths (switch.c, image.c) and module events
+ *    (modules.c) run under switch.c's lock; they alone change melf_rt
+ *    (modules come and go, process variants are only ever added: an id
+ *    keeps its name for the life of the process) and melf_process_variant.
+ *    The read-only API reads without the lock: a module's record is
+ *    published in mod[] only when complete.
+ *  - Switch paths allocate nothing; a library's module record is one
+ *    anonymous mapping, made when it loads and unmapped when it unloads.
  */
 #ifndef MELF_STATE_H
 #define MELF_STATE_H
@@ -31,24 +34,52 @@
 #define MELF_SYS_MMVIEW (-1) /* no number on this architecture: no views */
 #endif
 
-struct melf_runtime {
-  int status;         /* 0, MELF_ENOMELF, MELF_ECORRUPT, ...              */
-  char msg[320];      /* start-up problem, "" if none                     */
-  int mode;           /* MELF_MODE_*                                       */
-  int nvariants;      /* >= 1                                              */
-  struct melf_layout layout; /* the validated metadata (link-time addresses) */
-  uintptr_t bias;
-  uintptr_t text, rodata; /* run-time addresses */
+/*
+ * One MELF module: the executable or a shared library with usable
+ * metadata (docs/melf-abi.md, "Modules"). Its variants have their own ids
+ * (`layout.v[]`, 0 = default); `local[g]` maps a process-wide variant id g
+ * (a name, melf_rt.var[g]) to the module's id, 0 where the module has no
+ * variant of that name or the CPU cannot run it.
+ */
+struct melf_module {
+  uintptr_t bias, lo, hi; /* load bias; [lo, hi) spans its PT_LOADs      */
+  uintptr_t text, rodata; /* run-time addresses of the per-image parts  */
   size_t text_size, rodata_size;
-  uint64_t cpu;
-  unsigned char supported[MELF_MAX_VARIANTS];
-  int fd;             /* the executable, O_RDONLY|O_CLOEXEC, or -1        */
-  int fd_errno;       /* why it could not be opened                       */
-  char fd_why[160];
+  struct melf_layout layout; /* validated metadata (link-time addresses)  */
+  unsigned char local[MELF_MAX_VARIANTS];
+  int mapped;     /* module id of the image in the base view             */
+  int per_view;   /* views mode: the area is unshared (one image per view) */
+  int fd;         /* the module's file, O_RDONLY|O_CLOEXEC, or -1        */
   int fd_reported;
   dev_t dev;
   ino_t ino;
+  char fd_why[160];
+  char name[200]; /* "the executable", or the library's path            */
+  char label[208]; /* messages start with it: "" or "<path>: "          */
+};
+
+/* A process-wide variant: a name and what the first module that has it
+ * says of it; supported: every module that has it can run it here. */
+struct melf_pvariant {
+  char name[MELF_NAME_MAX];
+  uint64_t isa;
+  uint32_t arch, flags;
+  unsigned char supported;
+};
+
+#define MELF_MAX_MODULES 64
+
+struct melf_runtime {
+  int status;         /* 0, MELF_ENOMELF, MELF_ECORRUPT, ... (executable) */
+  char msg[320];      /* start-up problem, "" if none                     */
+  int mode;           /* MELF_MODE_*                                       */
+  int nvariants;      /* process-wide variants (names), >= 1              */
+  struct melf_pvariant var[MELF_MAX_VARIANTS];
+  uint64_t cpu;
   int debug;
+  int nmods;          /* modules in mod[], in load order                   */
+  struct melf_module *exe; /* the executable's module, or NULL             */
+  struct melf_module *mod[MELF_MAX_MODULES];
   long view_of[MELF_MAX_VARIANTS]; /* views mode: variant -> view id, -1 */
 };
 
@@ -91,7 +122,7 @@ struct melf_reader {
 /* Next mapping of /proc/self/maps: [lo, hi), readable. 0 at the end. */
 MELF_HIDDEN int melf_next_mapping(struct melf_reader *r, uintptr_t *lo,
                                   uintptr_t *hi, int *readable);
-/* Does [from, to) hold a word inside the text part? */
+/* Does [from, to) hold a word inside a module's text part? */
 MELF_HIDDEN int melf_scan_words(uintptr_t from, uintptr_t to);
 /* Threads of this process other than `self`: fills tids[0..cap), returns the
  * total number, or -1 without /proc. */
@@ -99,11 +130,45 @@ MELF_HIDDEN int melf_list_threads(pid_t self, pid_t *tids, int cap);
 /* Seccomp state from /proc/self/status: 0 off, >0 on, -1 unknown. */
 MELF_HIDDEN int melf_seccomp_state(void);
 
+/* ---- Modules (modules.c) ------------------------------------------------ */
+
+/* Start-up: every loaded object with metadata becomes a module (the
+ * executable's problems go to melf_rt.status/msg, a library's to one
+ * message naming it). Also on each module event (under the switch lock). */
+MELF_HIDDEN void melf_scan_modules(void);
+/* Start-up, views mode: the area of every module becomes per view: 0, or
+ * -1 with errno set. */
+MELF_HIDDEN int melf_views_unshare_all(void);
+/* Is `a` inside the text part of a module? AS-safe. */
+MELF_HIDDEN int melf_in_area(uintptr_t a);
+/* The switch lock (switch.c): switches, module events. */
+MELF_HIDDEN void melf_lock(void);
+MELF_HIDDEN void melf_unlock(void);
+/* Runs once, from whichever comes first: libmelf's constructor or a
+ * library's module event (library constructors run before the
+ * executable's). */
+MELF_HIDDEN void melf_init_once(void);
+/* A hidden alias of this copy's __melf_module_event (modules.c). */
+MELF_HIDDEN void melf_module_event_here(int event, const void *addr);
+/* Views or process mode, once there are variants (startup.c). */
+MELF_HIDDEN void melf_choose_mode(void);
+/* New modules joined (under the lock): a MELF_VARIANT name that no module
+ * had at start-up is applied once one has it (startup.c). */
+MELF_HIDDEN void melf_env_variant_joined(void);
+/* melf_switch_process with the switch lock held. */
+MELF_HIDDEN int melf_switch_process_locked(int id);
+
 /* ---- Variant images (image.c) ------------------------------------------- */
 
-/* Maps variant `id`'s image over the area in the calling thread's view:
- * 0 or MELF_ESYS. */
-MELF_HIDDEN int melf_map_image(int id);
+/* Maps process variant `id`'s images over every module's area in the
+ * calling thread's view (`base`: the base view, whose images melf_module
+ * .mapped records): 0 or MELF_ESYS. */
+MELF_HIDDEN int melf_map_image(int id, int base);
+/* Maps module-local variant `local` of module `m` in the calling thread's
+ * view: 0 or MELF_ESYS. */
+MELF_HIDDEN int melf_map_module(struct melf_module *m, int local);
+/* Can module `m` map images (reports a problem once)? */
+MELF_HIDDEN int melf_module_usable(struct melf_module *m);
 /* Common checks of a switch request (under the lock): 0 to go on, 1 when
  * there is nothing to do, or an error. */
 MELF_HIDDEN int melf_can_switch(int id);

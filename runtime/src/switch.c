@@ -19,6 +19,9 @@
 
 static pthread_mutex_t switch_lock = PTHREAD_MUTEX_INITIALIZER;
 
+void melf_lock(void) { pthread_mutex_lock(&switch_lock); }
+void melf_unlock(void) { pthread_mutex_unlock(&switch_lock); }
+
 /* Maps variant `id` over the base view (the calling thread visits it in
  * views mode), telling debuggers before and after. The callback of
  * melf_stop_world_and: every other thread is at a safe point. */
@@ -31,7 +34,7 @@ static int remap_base(int id) {
   }
   _melf_debug.state = MELF_DEBUG_REMAP_BEGIN;
   _melf_debug_notify(); /* breakpoints in the area come out now */
-  int rc = melf_map_image(id);
+  int rc = melf_map_image(id, 1);
   if (rc == 0)
     _melf_debug.process_variant = id;
   _melf_debug.state = MELF_DEBUG_CONSISTENT;
@@ -80,13 +83,19 @@ static int switch_process_locked(int id, const char *what) {
   return rc;
 }
 
-int melf_switch_process(int id) {
-  pthread_mutex_lock(&switch_lock);
+int melf_switch_process_locked(int id) {
   int rc = melf_can_switch(id);
   if (rc == 0)
     rc = switch_process_locked(id, "process switch");
-  pthread_mutex_unlock(&switch_lock);
   return rc == 1 ? 0 : rc;
+}
+
+int melf_switch_process(int id) {
+  melf_init_once();
+  pthread_mutex_lock(&switch_lock);
+  int rc = melf_switch_process_locked(id);
+  pthread_mutex_unlock(&switch_lock);
+  return rc;
 }
 
 static int switch_thread_views(int id) {
@@ -101,7 +110,7 @@ static int switch_thread_views(int id) {
       melf_mmview(MMVIEW_DELETE, v, 0);
       return MELF_ESYS;
     }
-    int rc = melf_map_image(id); /* the text part is unshared: this view only */
+    int rc = melf_map_image(id, 0); /* per-view areas: this view only */
     melf_mmview(MMVIEW_MIGRATE, prev, 0);
     if (rc) {
       melf_mmview(MMVIEW_DELETE, v, 0);
@@ -120,6 +129,7 @@ static int switch_thread_views(int id) {
 }
 
 int melf_switch_thread(int id) {
+  melf_init_once();
   pthread_mutex_lock(&switch_lock);
   int rc = melf_can_switch(id);
   if (rc == 0) {

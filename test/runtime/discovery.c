@@ -4,7 +4,7 @@
 // RUN: %clang %melf_ldflags -pie %t.o -o %t.pie && %t.pie | FileCheck %s
 // RUN: %clang %melf_ldflags -no-pie %t.o -o %t.nopie && %t.nopie | FileCheck %s
 // RUN: %clang %melf_ldflags -static %t.o -o %t.static && %t.static | FileCheck %s
-// RUN: %clang -fuse-ld=melf -B%melf_shared_libdir/../../bin -L%melf_shared_libdir -Wl,-rpath,%melf_shared_libdir -lmelf %t.o -o %t.shared
+// RUN: %clang -fuse-ld=melf -B%melf_shared_libdir/../../bin -L%melf_shared_libdir -Wl,-rpath,%melf_shared_libdir/.. -lmelf %t.o -o %t.shared
 // RUN: llvm-readelf -d %t.shared | FileCheck %s --check-prefix=DYN
 // RUN: %t.shared | FileCheck %s
 #include <melf.h>

@@ -13,9 +13,10 @@ Layout Layout::of(const std::string &Exe) {
   Layout L;
   SmallString<256> Bin(sys::path::parent_path(Exe));
   SmallString<256> Prefix(sys::path::parent_path(Bin));
-  // Build tree: build/bin/melf-config, build/lib/MELFPlugin.so; libmelf.a in
-  // build/lib (the shared one is in build/lib/shared, so that -lmelf links
-  // the archive); melf.h and <melf/abi.h> (melf_variant_flags() returns
+  // Build tree: build/bin/melf-config, build/lib/MELFPlugin.so; libmelf.a
+  // and libmelf.so.0 in build/lib (no libmelf.so there: -lmelf links the
+  // archive into executables; ld.melf reads it as lib/melf/libmelf.so in
+  // -shared links); melf.h and <melf/abi.h> (melf_variant_flags() returns
   // MELF_VF_* bits) in two source directories.
   SmallString<256> LibDir(Prefix);
   sys::path::append(LibDir, "lib");
@@ -47,8 +48,15 @@ std::vector<std::string> Layout::compileFlags() const {
 
 std::vector<std::string> Layout::linkFlags() const {
   // clang -fuse-ld=melf finds ld.melf in the -B directory; -lmelf is the
-  // runtime.
-  return {"-fuse-ld=melf", "-B" + Bin, "-L" + RtLib, "-lmelf"};
+  // runtime. MELF shared libraries need libmelf.so.0 at run time: outside
+  // the system's library directories, a RUNPATH finds it.
+  std::vector<std::string> F{"-fuse-ld=melf", "-B" + Bin, "-L" + RtLib,
+                             "-lmelf"};
+  if (RtLib != "/usr/lib" && RtLib != "/lib" &&
+      !StringRef(RtLib).starts_with("/usr/lib/") &&
+      !StringRef(RtLib).starts_with("/lib/"))
+    F.push_back("-Wl,-rpath," + RtLib);
+  return F;
 }
 
 std::string join(const std::vector<std::string> &Flags) {
