@@ -83,15 +83,13 @@ int melf_map_image(int id, int base) {
  * are errors (as when it is the only module); a library's only keep that
  * library on its default code. */
 int melf_can_switch(int id) {
-  if (melf_rt.nmods == 0) {
-    if (melf_rt.status == MELF_ENOMELF)
-      return id == 0 ? 1 : MELF_ENOMELF;
+  if (melf_rt.nvariants == 1) { /* no module with variants ever loaded */
+    if (melf_rt.status == MELF_ENOMELF || melf_rt.status == 0)
+      return id == 0 ? 1 : melf_rt.nmods ? MELF_EINVAL : MELF_ENOMELF;
     return melf_rt.status;
   }
   if (id < 0 || id >= melf_rt.nvariants)
     return MELF_EINVAL;
-  if (melf_rt.nvariants == 1)
-    return 1;
   if (!melf_rt.var[id].supported)
     return MELF_ENOTSUP;
   struct melf_module *exe = melf_rt.exe;
