@@ -38,12 +38,19 @@ fi
 ${CC:-gcc} -static -O2 -Wall -o "$root/bin/melf-exit" "$here/melf-exit.c"
 
 # PROGRAM is a guest test; "--bench PROGRAM" a benchmark, run after the
-# tests with its output in the log but no result.
+# tests with its output in the log but no result; "--file SRC DEST" a file
+# the tests use (e.g. a shared library they dlopen), at DEST in the guest.
 mkdir -p "$root/bench" "$root/selftests"
+extra=()
 while [ $# -gt 0 ]; do
   if [ "$1" = --bench ]; then
     cp "$2" "$root/bench/$(basename "$2")"
     shift 2
+  elif [ "$1" = --file ]; then
+    mkdir -p "$root$(dirname "$3")"
+    cp "$2" "$root$3"
+    extra+=("$root$3")
+    shift 3
   elif [ "$1" = --selftest ]; then
     cp "$2" "$root/selftests/$(basename "$2")"
     shift 2
@@ -54,7 +61,7 @@ while [ $# -gt 0 ]; do
 done
 
 # Shared libraries of dynamically linked programs, at the host's paths.
-for f in "$root"/tests/* "$root"/bench/*; do
+for f in "$root"/tests/* "$root"/bench/* ${extra[@]+"${extra[@]}"}; do
   [ -f "$f" ] || continue
   # (static programs: ldd fails and prints no path)
   { ldd "$f" 2>/dev/null || true; } | { grep -oE '/[^ ]+' || true; } | while read -r lib; do

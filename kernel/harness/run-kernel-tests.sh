@@ -72,6 +72,21 @@ if [ "$only_selftests" != 1 ] && compgen -G "$kdir/tests/melf/*.c*" > /dev/null;
     progs+=("$out/tests/$name")
   done
 fi
+# MELF shared libraries in views mode (kernel/tests/melf-modules): a
+# dynamically linked MELF program and two copies of a MELF library it
+# dlopens from /lib-melf (libmelf.so.0 comes with them, as ldd finds it).
+if [ "$only_selftests" != 1 ]; then
+  mdir=$kdir/tests/melf-modules
+  # shellcheck disable=SC2046
+  clang-19 $("$melf_config" --cflags) -fPIC -O2 -Wall -shared "$mdir/lib.c" \
+      $("$melf_config" --ldflags) -o "$out/tests/libguestmod.so" &&
+    clang-19 $("$melf_config" --cflags) -O2 -Wall "$mdir/main.c" \
+      $("$melf_config" --ldflags) -lpthread -o "$out/tests/melf-modules" ||
+    fail_stage compile-melf-modules "the MELF toolchain could not build $mdir"
+  progs+=("$out/tests/melf-modules"
+          --file "$out/tests/libguestmod.so" /lib-melf/libguestmod.so
+          --file "$out/tests/libguestmod.so" /lib-melf/libguestmod2.so)
+fi
 # The examples that switch per thread with views (the same sources as
 # `make demo`, which runs them per process on the host). The hardening
 # example's asan variant needs ASan's runtime, which needs a dynamically
