@@ -3,6 +3,9 @@
  * it. Compatible with the published mmview interface: one system call,
  * mmview(op, ...), x86-64 number 1000. libmelf uses this header; the kernel
  * patch series (kernel/patches) installs the same values as its uapi header.
+ * UNSHARE and SHARE change every view at once, also while views exist: a
+ * range unshared then starts in each view as a copy of the base view's
+ * mappings (docs/kernel.md).
  */
 #ifndef MELF_MMVIEW_H
 #define MELF_MMVIEW_H

@@ -150,8 +150,67 @@ static int t_unshare_errors(void) {
   CHECK(mmview(MMVIEW_SHARE, (unsigned long)p + page, page) == 0, "SHARE middle");
   long v = create();
   CHECK(v == 1, "CREATE = %ld, expected 1", v);
-  EXPECT_ERR(mmview(MMVIEW_UNSHARE, (unsigned long)p + 3 * page, page), EPERM);
-  EXPECT_ERR(mmview(MMVIEW_SHARE, (unsigned long)p, page), EPERM);
+  /* With views: the same argument checks. */
+  EXPECT_ERR(mmview(MMVIEW_UNSHARE, (unsigned long)s, page), EACCES);
+  EXPECT_ERR(mmview(MMVIEW_SHARE, (unsigned long)p + 3 * page, 2 * page), EINVAL);
+  EXPECT_ERR(mmview(MMVIEW_UNSHARE, (unsigned long)p + 1, page), EINVAL);
+  return 1;
+}
+
+/* Ranges change while views exist: an unshared range starts in every
+ * view as a copy of the base's mappings; shared again, every view sees the
+ * base's memory. Also from a thread in a view (as libmelf does for a
+ * library loaded late), and with a file mapping replaced in one view. */
+static int t_unshare_while_views_exist(void) {
+  char *p = map_anon(2 * page);
+  CHECK(p, "mmap");
+  strcpy(p, "base");
+  strcpy(p + page, "tail");
+  long v = create();
+  migrate(v);
+  CHECK(strcmp(p, "base") == 0, "the view's mirror sees '%s'", p);
+  migrate(0);
+  CHECK(mmview(MMVIEW_UNSHARE, (unsigned long)p, page) == 0, "UNSHARE with a view: %s",
+        strerror(errno));
+  migrate(v);
+  CHECK(strcmp(p, "base") == 0, "the view's copy starts as the base's: '%s'", p);
+  strcpy(p, "view");
+  strcpy(p + page, "tail-v");
+  migrate(0);
+  CHECK(strcmp(p, "base") == 0, "the base keeps its own page: '%s'", p);
+  CHECK(strcmp(p + page, "tail-v") == 0, "the shared page stays shared: '%s'", p + page);
+  long w = create();
+  migrate(w);
+  CHECK(strcmp(p, "base") == 0, "a later view copies the base: '%s'", p);
+  migrate(0);
+  CHECK(mmview(MMVIEW_SHARE, (unsigned long)p, page) == 0, "SHARE with views: %s",
+        strerror(errno));
+  strcpy(p, "shared-again");
+  migrate(v);
+  CHECK(strcmp(p, "shared-again") == 0, "the view sees '%s' after SHARE", p);
+  /* From inside a view: a private file mapping, replaced in one view. */
+  char path[] = "/tmp/mmview-fileXXXXXX";
+  int fd = mkstemp(path);
+  CHECK(fd >= 0, "mkstemp");
+  char buf[2 * 4096] = {0};
+  strcpy(buf, "image-0");
+  strcpy(buf + page, "image-1");
+  CHECK(write(fd, buf, 2 * page) == 2 * page, "write");
+  char *f = mmap(NULL, page, PROT_READ, MAP_PRIVATE, fd, 0);
+  CHECK(f != MAP_FAILED, "mmap file");
+  CHECK(mmview(MMVIEW_UNSHARE, (unsigned long)f, page) == 0, "UNSHARE from a view: %s",
+        strerror(errno));
+  CHECK(mmap(f, page, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, page) == f, "remap in view");
+  CHECK(strcmp(f, "image-1") == 0, "the view maps its own image: '%s'", f);
+  migrate(w);
+  CHECK(strcmp(f, "image-0") == 0, "another view keeps the first image: '%s'", f);
+  migrate(0);
+  CHECK(strcmp(f, "image-0") == 0, "the base keeps the first image: '%s'", f);
+  CHECK(mmview(MMVIEW_SHARE, (unsigned long)f, page) == 0, "SHARE the file range");
+  migrate(v);
+  CHECK(strcmp(f, "image-0") == 0, "shared again, the view sees the base's: '%s'", f);
+  migrate(0);
+  unlink(path);
   return 1;
 }
 
@@ -818,6 +877,7 @@ int main(int argc, char **argv) {
   run("view-limit", t_view_limit);
   run("switch-base", t_switch_base);
   run("unshared-and-shared-memory", t_unshared_and_shared);
+  run("unshare-and-share-while-views-exist", t_unshare_while_views_exist);
   run("two-threads-two-views-at-once", t_two_threads_at_once);
   run("mmap-mprotect-madvise-mremap-munmap-brk-after-views", t_vma_calls_after_views);
   run("view-local-mapping", t_view_local_mapping);

@@ -320,9 +320,9 @@ int melf_in_area(uintptr_t a) {
 
 /* ---- Modules loaded and unloaded after start-up ------------------------- */
 
-/* Views mode: a new module's area becomes per view while the base view is
- * the only one (the kernel refuses MMVIEW_UNSHARE once other views exist:
- * then the module runs its default code in every view). */
+/* Views mode: a new module's area becomes per view. Where views already
+ * exist, each starts with a copy of the base view's mapping (the default
+ * image): the calling thread visits each to map its variant's image. */
 static void views_join(struct melf_module *m) {
   uintptr_t vl = m->bias + m->layout.vldata_vaddr;
   if (melf_mmview(MMVIEW_UNSHARE, (long)m->text, (long)m->text_size) != 0 ||
@@ -330,11 +330,28 @@ static void views_join(struct melf_module *m) {
        melf_mmview(MMVIEW_UNSHARE, (long)m->rodata, (long)m->rodata_size) != 0) ||
       (m->layout.vldata_size &&
        melf_mmview(MMVIEW_UNSHARE, (long)vl, (long)m->layout.vldata_size) != 0)) {
-    DBG("%s: its area cannot be made per view (%s): it runs its default "
-        "code in every view", m->name, strerror(errno));
+    DBG("%s: its area cannot be made per view (%s): it runs the base "
+        "view's image in every view", m->name, strerror(errno));
     return;
   }
   m->per_view = 1;
+  if (!melf_module_usable(m))
+    return;
+  long home = -1;
+  for (int g = 1; g < melf_rt.nvariants; g++) {
+    if (melf_rt.view_of[g] <= 0 || !m->local[g])
+      continue;
+    long prev = melf_mmview(MMVIEW_MIGRATE, melf_rt.view_of[g], 0);
+    if (prev < 0)
+      continue;
+    if (home < 0)
+      home = prev;
+    if (melf_map_module(m, m->local[g]) != 0)
+      melf_say("%s: cannot map its '%s' image in view %ld (%s)", m->name,
+               melf_rt.var[g].name, melf_rt.view_of[g], strerror(errno));
+  }
+  if (home >= 0)
+    melf_mmview(MMVIEW_MIGRATE, home, 0);
 }
 
 int melf_views_unshare_all(void) {
@@ -378,8 +395,8 @@ static void module_loaded(void) {
 }
 
 /* The library containing `addr` unloads: forget it (its mappings go with
- * the library). Views mode: its per-view area stays in other views until
- * they are deleted, so it is shared again while only the base exists. */
+ * the library). Views mode: its area is shared again first, so that the
+ * loader's unmapping reaches every view. */
 static void module_unloading(uintptr_t addr) {
   for (int i = 0; i < MELF_MAX_MODULES; i++)
     if (addr >= refused[i].lo && addr < refused[i].hi)
