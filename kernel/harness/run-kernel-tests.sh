@@ -126,6 +126,18 @@ while read -r name extra; do
 done < "$here/vm-selftests.list"
 echo "kernel tests: compiled $nself mm selftests"
 mkdir -p "$out/bench"
+# MELF guest benchmarks (kernel/bench/melf): the MELF toolchain, statically.
+for src in "$kdir"/bench/melf/*.c; do
+  [ -e "$src" ] || continue
+  [ "$only_selftests" = 1 ] && break
+  name=melf-$(basename "$src" .c)
+  # shellcheck disable=SC2046
+  clang-19 $("$melf_config" --cflags) -O2 -Wall -c "$src" -o "$out/bench/$name.o" &&
+    clang-19 $("$melf_config" --ldflags) -static "$out/bench/$name.o" \
+      -o "$out/bench/$name" -lpthread ||
+    fail_stage "compile-$name" "the MELF toolchain could not build $src"
+  progs+=(--bench "$out/bench/$name")
+done
 for src in "$kdir"/bench/*.c; do
   [ -e "$src" ] || continue
   [ "$only_selftests" = 1 ] && break

@@ -19,23 +19,29 @@ __attribute__((noinline, visibility("default"))) void _melf_debug_notify(void) {
   __asm__ volatile("" ::: "memory");
 }
 
-/* Records that thread `tid` runs `variant` (views mode; under the switch
- * lock). Reuses the slot of `tid`, else the first free one. */
+/* Records that thread `tid` runs `variant` (views mode). Lock-free, since
+ * per-thread switches to existing views take no lock: a thread finds its
+ * own slot, or claims a free one by its tid; nthreads only grows. */
 void melf_debug_set_thread(pid_t tid, int variant) {
-  uint32_t n = _melf_debug.nthreads, i, slot = n;
-  for (i = 0; i < n; i++) {
-    if (_melf_debug.threads[i].tid == tid) {
-      slot = i;
-      break;
+  struct melf_debug_thread *t = _melf_debug.threads;
+  uint32_t n = __atomic_load_n(&_melf_debug.nthreads, __ATOMIC_ACQUIRE);
+  for (uint32_t i = 0; i < n; i++)
+    if (__atomic_load_n(&t[i].tid, __ATOMIC_RELAXED) == tid) {
+      __atomic_store_n(&t[i].variant, variant, __ATOMIC_RELEASE);
+      return;
     }
-    if (_melf_debug.threads[i].tid == 0 && slot == n)
-      slot = i;
+  for (uint32_t i = 0; i < MELF_DEBUG_MAX_THREADS; i++) {
+    int32_t free_tid = 0;
+    if (!__atomic_compare_exchange_n(&t[i].tid, &free_tid, tid, 0,
+                                     __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+      continue;
+    __atomic_store_n(&t[i].variant, variant, __ATOMIC_RELEASE);
+    uint32_t want = i + 1;
+    while (n < want && !__atomic_compare_exchange_n(&_melf_debug.nthreads, &n,
+                                                    want, 0, __ATOMIC_ACQ_REL,
+                                                    __ATOMIC_ACQUIRE))
+      ;
+    return;
   }
-  if (slot == n) {
-    if (n == MELF_DEBUG_MAX_THREADS)
-      return; /* full: the debugger shows the base variant for the rest */
-    _melf_debug.nthreads = n + 1;
-  }
-  _melf_debug.threads[slot].variant = variant;
-  _melf_debug.threads[slot].tid = tid;
+  /* full: the debugger shows the base variant for the rest */
 }

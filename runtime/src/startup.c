@@ -104,6 +104,7 @@ static void after_fork_child(void) {
     melf_rt.mod[i]->mapped = melf_rt.mod[i]->local[cur];
   _melf_debug.process_variant = cur;
   _melf_debug.nthreads = 0;
+  memset(_melf_debug.threads, 0, sizeof _melf_debug.threads);
 }
 
 /* Finds the modules (modules.c) and chooses the mode. On any problem with

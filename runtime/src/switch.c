@@ -7,7 +7,11 @@
  * to it), and a per-thread switch migrates the calling thread there; a
  * process-wide switch remaps the base view, the view threads start in.
  *
- * Switches are serialised by switch_lock and allocate nothing.
+ * Switches are serialised by switch_lock and allocate nothing, except a
+ * per-thread switch to a variant whose view exists: that only moves the
+ * calling thread, takes no lock, and threads switching at once do not wait
+ * for each other. (A variant's own view, once made, is never remapped or
+ * deleted; the base view's variant changes, so a switch to it locks.)
  */
 #define _GNU_SOURCE
 #include "state.h"
@@ -98,6 +102,19 @@ int melf_switch_process(int id) {
   return rc;
 }
 
+/* Moves the calling thread to view `v`, variant `id`'s. */
+static int migrate_to(int id, long v) {
+  if (atomic_load(&melf_checking) && melf_check_stack() == MELF_EUNSAFE)
+    return MELF_EUNSAFE;
+  if (melf_mmview(MMVIEW_MIGRATE, v, 0) < 0)
+    return MELF_ESYS;
+  melf_debug_set_thread(melf_gettid(), id);
+  _melf_debug_notify();
+  DBG("thread %d switched to '%s' (view %ld)", (int)melf_gettid(),
+      melf_variant_name(id), v);
+  return 0;
+}
+
 static int switch_thread_views(int id) {
   if (atomic_load(&melf_checking) && melf_check_stack() == MELF_EUNSAFE)
     return MELF_EUNSAFE;
@@ -116,20 +133,19 @@ static int switch_thread_views(int id) {
       melf_mmview(MMVIEW_DELETE, v, 0);
       return rc;
     }
-    melf_rt.view_of[id] = v;
+    __atomic_store_n(&melf_rt.view_of[id], v, __ATOMIC_RELEASE);
     DBG("created view %ld for '%s'", v, melf_variant_name(id));
   }
-  if (melf_mmview(MMVIEW_MIGRATE, melf_rt.view_of[id], 0) < 0)
-    return MELF_ESYS;
-  melf_debug_set_thread(melf_gettid(), id);
-  _melf_debug_notify();
-  DBG("thread %d switched to '%s' (view %ld)", (int)melf_gettid(),
-      melf_variant_name(id), melf_rt.view_of[id]);
-  return 0;
+  return migrate_to(id, melf_rt.view_of[id]);
 }
 
 int melf_switch_thread(int id) {
   melf_init_once();
+  if (melf_rt.mode == MELF_MODE_VIEWS && id > 0 && id < melf_rt.nvariants) {
+    long v = __atomic_load_n(&melf_rt.view_of[id], __ATOMIC_ACQUIRE);
+    if (v > 0)
+      return migrate_to(id, v); /* its own view: no lock */
+  }
   pthread_mutex_lock(&switch_lock);
   int rc = melf_can_switch(id);
   if (rc == 0) {
