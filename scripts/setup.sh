@@ -24,6 +24,8 @@ packages=(
   linux-perf # melf-perf-report and its test
   lintian file # make deb: the package check; file(1) finds what to strip
   distcc # distributed compiles through melf-clang (test/tools/distcc.test)
+  zstd # test/realworld: an unmodified Debian program linking libz.so.1 and liblz4.so.1
+  tcl-dev # test/realworld: SQLite's testfixture (its TCL tests)
   icecc # icecream: distributed compiles with the plugin in its environment (test/tools/icecc.test)
 )
 if [ "$want_kernel" = 1 ]; then

@@ -9,6 +9,10 @@
 #
 #   test/realworld/run.sh BUILD_DIR JUNIT_XML [quick|full]
 #
+# MELF_REALWORLD_ONLY="lz4 zlib zlib-so lz4-so sqlite" picks parts (all by
+# default). dropin.sh: zlib and LZ4 as MELF shared libraries under unmodified
+# Debian programs; sqlite.sh: libsqlite3.so and SQLite's TCL tests.
+#
 # quick (make check): LZ4's essential CLI tests and zlib's test program.
 # full (make check-realworld): adds LZ4's frame and fuzzer tests (timed
 # runs) and prints the speed table. Writes BUILD_DIR/realworld/speed.txt.
@@ -231,9 +235,16 @@ run_zlib() {
   done >> "$work/speed.txt"
 }
 
+source "$here/dropin.sh"
+source "$here/sqlite.sh"
+only=${MELF_REALWORLD_ONLY:-lz4 zlib zlib-so lz4-so sqlite}
+wanted() { [[ " $only " == *" $1 "* ]]; }
 : > "$work/speed.txt"
-run_lz4
-run_zlib
+wanted lz4 && run_lz4
+wanted zlib && run_zlib
+wanted zlib-so && run_zlib_so
+wanted lz4-so && run_lz4_so
+wanted sqlite && run_sqlite
 cat "$work/speed.txt"
 
 python3 - "$results" "$xml" <<'PY'
