@@ -193,6 +193,91 @@ enum melf_x86_feature {
    "rdrnd",    "rdseed",     "avx512vnni", "avx512bf16", "avx512vbmi",         \
    "avx512fp16", "avxvnni"}
 
+/* AArch64 (arch MELF_ARCH_AARCH64): features user space can see in the
+ * Linux auxiliary vector (AT_HWCAP, AT_HWCAP2) and code generation may use.
+ * The names are LLVM's target feature names (MELF_AARCH64_FEATURE_NAMES);
+ * where Linux splits a feature into several hwcaps the bit needs all of them
+ * (docs/melf-abi.md, "ISA feature bits"). */
+enum melf_aarch64_feature {
+  MELF_AARCH64_FP = 0,         /* HWCAP_FP                       */
+  MELF_AARCH64_NEON = 1,       /* HWCAP_ASIMD                    */
+  MELF_AARCH64_AES = 2,        /* HWCAP_AES + HWCAP_PMULL        */
+  MELF_AARCH64_SHA2 = 3,       /* HWCAP_SHA1 + HWCAP_SHA2        */
+  MELF_AARCH64_CRC = 4,        /* HWCAP_CRC32                    */
+  MELF_AARCH64_LSE = 5,        /* HWCAP_ATOMICS                  */
+  MELF_AARCH64_RDM = 6,        /* HWCAP_ASIMDRDM                 */
+  MELF_AARCH64_CCPP = 7,       /* HWCAP_DCPOP                    */
+  MELF_AARCH64_FULLFP16 = 8,   /* HWCAP_FPHP + HWCAP_ASIMDHP     */
+  MELF_AARCH64_DOTPROD = 9,    /* HWCAP_ASIMDDP                  */
+  MELF_AARCH64_RCPC = 10,      /* HWCAP_LRCPC                    */
+  MELF_AARCH64_JSCONV = 11,    /* HWCAP_JSCVT                    */
+  MELF_AARCH64_COMPLXNUM = 12, /* HWCAP_FCMA                     */
+  MELF_AARCH64_PAUTH = 13,     /* HWCAP_PACA + HWCAP_PACG        */
+  MELF_AARCH64_DIT = 14,       /* HWCAP_DIT                      */
+  MELF_AARCH64_FLAGM = 15,     /* HWCAP_FLAGM                    */
+  MELF_AARCH64_RCPC_IMMO = 16, /* HWCAP_ILRCPC                   */
+  MELF_AARCH64_LSE2 = 17,      /* HWCAP_USCAT                    */
+  MELF_AARCH64_SHA3 = 18,      /* HWCAP_SHA3 + HWCAP_SHA512      */
+  MELF_AARCH64_SM4 = 19,       /* HWCAP_SM3 + HWCAP_SM4          */
+  MELF_AARCH64_FP16FML = 20,   /* HWCAP_ASIMDFHM                 */
+  MELF_AARCH64_SVE = 21,       /* HWCAP_SVE                      */
+  MELF_AARCH64_SB = 22,        /* HWCAP_SB                       */
+  MELF_AARCH64_SSBS = 23,      /* HWCAP_SSBS                     */
+  MELF_AARCH64_ALTNZCV = 24,   /* HWCAP2_FLAGM2                  */
+  MELF_AARCH64_FPTOINT = 25,   /* HWCAP2_FRINT                   */
+  MELF_AARCH64_CCDP = 26,      /* HWCAP2_DCPODP                  */
+  MELF_AARCH64_BTI = 27,       /* HWCAP2_BTI                     */
+  MELF_AARCH64_SVE2 = 28,      /* HWCAP2_SVE2                    */
+  MELF_AARCH64_I8MM = 29,      /* HWCAP2_I8MM                    */
+  MELF_AARCH64_BF16 = 30,      /* HWCAP2_BF16                    */
+  MELF_AARCH64_RAND = 31,      /* HWCAP2_RNG                     */
+  MELF_AARCH64_MTE = 32,       /* HWCAP2_MTE                     */
+  MELF_AARCH64_FEATURE_COUNT = 33
+};
+
+/* The Arm A-profile architecture versions as feature masks: what each
+ * version makes mandatory and user space can see (v8.0: FP and Advanced
+ * SIMD, which every AArch64 Linux system has). */
+#define MELF_AARCH64_V8_MASK                                                   \
+  (MELF_BIT(MELF_AARCH64_FP) | MELF_BIT(MELF_AARCH64_NEON))
+#define MELF_AARCH64_V8_2_MASK                                                 \
+  (MELF_AARCH64_V8_MASK | MELF_BIT(MELF_AARCH64_CRC) |                         \
+   MELF_BIT(MELF_AARCH64_LSE) | MELF_BIT(MELF_AARCH64_RDM) |                   \
+   MELF_BIT(MELF_AARCH64_CCPP))
+#define MELF_AARCH64_V8_4_MASK                                                 \
+  (MELF_AARCH64_V8_2_MASK | MELF_BIT(MELF_AARCH64_RCPC) |                      \
+   MELF_BIT(MELF_AARCH64_JSCONV) | MELF_BIT(MELF_AARCH64_COMPLXNUM) |          \
+   MELF_BIT(MELF_AARCH64_PAUTH) | MELF_BIT(MELF_AARCH64_DOTPROD) |             \
+   MELF_BIT(MELF_AARCH64_DIT) | MELF_BIT(MELF_AARCH64_FLAGM) |                 \
+   MELF_BIT(MELF_AARCH64_RCPC_IMMO) | MELF_BIT(MELF_AARCH64_LSE2))
+#define MELF_AARCH64_V9_MASK                                                   \
+  (MELF_AARCH64_V8_4_MASK | MELF_BIT(MELF_AARCH64_SB) |                        \
+   MELF_BIT(MELF_AARCH64_SSBS) | MELF_BIT(MELF_AARCH64_ALTNZCV) |              \
+   MELF_BIT(MELF_AARCH64_FPTOINT) | MELF_BIT(MELF_AARCH64_CCDP) |              \
+   MELF_BIT(MELF_AARCH64_BTI) | MELF_BIT(MELF_AARCH64_FULLFP16) |              \
+   MELF_BIT(MELF_AARCH64_SVE) | MELF_BIT(MELF_AARCH64_SVE2))
+
+/* LLVM feature names of the AArch64 bits, indexed by
+ * enum melf_aarch64_feature. */
+#define MELF_AARCH64_FEATURE_NAMES                                             \
+  {"fp-armv8", "neon",     "aes",       "sha2",     "crc",      "lse",         \
+   "rdm",      "ccpp",     "fullfp16",  "dotprod",  "rcpc",     "jsconv",      \
+   "complxnum", "pauth",   "dit",       "flagm",    "rcpc-immo", "lse2",       \
+   "sha3",     "sm4",      "fp16fml",   "sve",      "sb",       "ssbs",        \
+   "altnzcv",  "fptoint",  "ccdp",      "bti",      "sve2",     "i8mm",        \
+   "bf16",     "rand",     "mte"}
+
+/* Name of feature bit `bit` of `arch`, or 0 where none is assigned. */
+static inline const char *melf_isa_feature_name(uint32_t arch, unsigned bit) {
+  static const char *const x86[] = MELF_X86_FEATURE_NAMES;
+  static const char *const a64[] = MELF_AARCH64_FEATURE_NAMES;
+  if (arch == MELF_ARCH_X86_64 && bit < MELF_X86_FEATURE_COUNT)
+    return x86[bit];
+  if (arch == MELF_ARCH_AARCH64 && bit < MELF_AARCH64_FEATURE_COUNT)
+    return a64[bit];
+  return 0;
+}
+
 /* ---- Variant flags (both object records and run-time metadata) --------- */
 
 #define MELF_VF_DEFAULT 0x1u  /* the default body (entry 0 of a group)     */
@@ -213,6 +298,8 @@ static inline uint64_t melf_isa_assigned(uint32_t arch) {
     return MELF_X86_FEATURE_COUNT >= 64
                ? ~(uint64_t)0
                : (((uint64_t)1 << MELF_X86_FEATURE_COUNT) - 1);
+  if (arch == MELF_ARCH_AARCH64)
+    return ((uint64_t)1 << MELF_AARCH64_FEATURE_COUNT) - 1;
   return 0;
 }
 
@@ -457,6 +544,13 @@ struct melf_debug {
  * not int3, which debuggers take for a breakpoint of the program's own. */
 #define MELF_X86_TRAP_BYTE 0xf4u
 #define MELF_X86_TRAP_MNEMONIC "hlt"
+/* Trap word that fills slot padding on AArch64: udf #0 (permanently
+ * undefined: SIGILL), not brk, which debuggers use as their breakpoint
+ * instruction (gdb plants brk #0). Its encoding is 0x00000000, so the fill
+ * is zero bytes: every aligned word of the padding and zero-filled pages
+ * trap alike. */
+#define MELF_AARCH64_TRAP_WORD 0x00000000u
+#define MELF_AARCH64_TRAP_MNEMONIC "udf #0"
 
 #ifdef __cplusplus
 }
