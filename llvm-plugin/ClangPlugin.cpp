@@ -88,12 +88,12 @@ struct VariantAttrInfo : public ParsedAttrInfo {
             << Name << Known;
         return AttributeNotApplied;
       }
-      if (C.find(Name)->Arch == MELF_ARCH_X86_64 &&
-          !S.Context.getTargetInfo().getTriple().isX86()) {
+      if (uint32_t Arch = C.find(Name)->Arch; Arch && Arch != C.targetArch()) {
         S.Diag(Loc, diagID(S, DiagnosticsEngine::Error,
-                           "MELF variant '%0' targets x86-64 but the target "
-                           "is '%1'"))
-            << Name << S.Context.getTargetInfo().getTriple().str();
+                           "MELF variant '%0' targets %1 but the target "
+                           "is '%2'"))
+            << Name << VariantConfig::archName(Arch)
+            << S.Context.getTargetInfo().getTriple().str();
         return AttributeNotApplied;
       }
       if (llvm::is_contained(Names, Name)) {
@@ -264,7 +264,8 @@ protected:
 
   bool ParseArgs(const CompilerInstance &CI,
                  const std::vector<std::string> &Args) override {
-    auto C = std::make_shared<VariantConfig>();
+    auto C = std::make_shared<VariantConfig>(
+        VariantConfig::archOfTriple(CI.getTarget().getTriple().str()));
     DiagnosticsEngine &D = CI.getDiagnostics();
     bool OK = true; // false: skip the checks that need a valid config
     for (const std::string &A : Args)
@@ -282,24 +283,29 @@ protected:
       D.Report(ID);
       OK = false;
     }
-    if (OK && !CI.getTarget().getTriple().isX86()) {
+    auto OtherArch = [&](const VariantDef &V) {
+      return V.Arch && V.Arch != C->targetArch();
+    };
+    if (OK) {
       for (const VariantDef &V : C->definitions())
-        if (!V.Builtin && V.Arch == MELF_ARCH_X86_64) {
+        if (!V.Builtin && OtherArch(V)) {
           unsigned ID = D.getCustomDiagID(
               DiagnosticsEngine::Error,
-              "MELF: variant '%0' targets x86-64 but the target is '%1'");
-          D.Report(ID) << V.Name << CI.getTarget().getTriple().str();
+              "MELF: variant '%0' targets %1 but the target is '%2'");
+          D.Report(ID) << V.Name << VariantConfig::archName(V.Arch)
+                       << CI.getTarget().getTriple().str();
           OK = false;
         }
     }
-    if (OK && !CI.getTarget().getTriple().isX86()) {
+    if (OK) {
       for (const std::string &N : C->configured())
-        if (C->find(N)->Arch == MELF_ARCH_X86_64) {
+        if (OtherArch(*C->find(N))) {
           unsigned ID = D.getCustomDiagID(
               DiagnosticsEngine::Error,
-              "MELF: configured variant '%0' targets x86-64 but the target "
-              "is '%1'");
-          D.Report(ID) << N << CI.getTarget().getTriple().str();
+              "MELF: configured variant '%0' targets %1 but the target "
+              "is '%2'");
+          D.Report(ID) << N << VariantConfig::archName(C->find(N)->Arch)
+                       << CI.getTarget().getTriple().str();
         }
     }
     config() = C;

@@ -9,6 +9,7 @@
 #include "llvm/Demangle/Demangle.h"
 #include "llvm/Support/GlobPattern.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/TargetParser/Triple.h"
 #include "llvm/TargetParser/X86TargetParser.h"
 
 using namespace llvm;
@@ -53,7 +54,27 @@ std::string checkVariantName(StringRef Name) {
       .str();
 }
 
-VariantConfig::VariantConfig() {
+uint32_t VariantConfig::archOfTriple(StringRef TT) {
+  Triple T(TT);
+  if (T.getArch() == Triple::x86_64)
+    return MELF_ARCH_X86_64;
+  if (T.getArch() == Triple::aarch64)
+    return MELF_ARCH_AARCH64;
+  return MELF_ARCH_NONE;
+}
+
+const char *VariantConfig::archName(uint32_t Arch) {
+  switch (Arch) {
+  case MELF_ARCH_X86_64:
+    return "x86-64";
+  case MELF_ARCH_AARCH64:
+    return "AArch64";
+  default:
+    return "no architecture";
+  }
+}
+
+VariantConfig::VariantConfig(uint32_t TargetArch) : TargetArch(TargetArch) {
   auto Level = [&](const char *Name, uint64_t Mask, const char *Desc) {
     VariantDef D;
     D.Name = Name;
@@ -70,6 +91,30 @@ VariantConfig::VariantConfig() {
         "x86-64 psABI level 3 (AVX2, FMA, BMI1/2, MOVBE)");
   Level("x86-64-v4", MELF_X86_64_V4_MASK,
         "x86-64 psABI level 4 (AVX-512 F/BW/CD/DQ/VL)");
+  // AArch64: architecture versions and extensions on top of v8.2-A. The
+  // clone gets the target features Clang gives `-march=armv8.2-a+dotprod`.
+  auto Arm = [&](const char *Name, const char *Arch, const char *Ext,
+                 const char *Desc) {
+    VariantDef D;
+    D.Name = Name;
+    D.Features = aarch64ArchFeatures(Arch);
+    if (*Ext)
+      D.Features.push_back(std::string("+") + Ext);
+    D.Arch = MELF_ARCH_AARCH64;
+    D.ISA = cantFail(aarch64FeatureBits("", D.Features, /*Strict=*/true));
+    D.Builtin = true;
+    D.Description = Desc;
+    Defs.push_back(D);
+  };
+  Arm("armv8.2-a", "armv8.2-a", "",
+      "Armv8.2-A (LSE atomics, CRC32, RDM, DC CVAP)");
+  Arm("armv8.4-a", "armv8.4-a", "",
+      "Armv8.4-A (v8.2 + dot product, RCpc, pointer authentication, LSE2)");
+  Arm("armv9-a", "armv9-a", "", "Armv9.0-A (v8.5 + SVE2, BTI, FP16)");
+  Arm("lse", "armv8-a", "lse", "Armv8-A with LSE atomics (no LL/SC loops)");
+  Arm("dotprod", "armv8.2-a", "dotprod", "Armv8.2-A with the dot product");
+  Arm("sve", "armv8.2-a", "sve", "Armv8.2-A with SVE");
+  Arm("sve2", "armv8.2-a", "sve2", "Armv8.2-A with SVE2");
   VariantDef Asan;
   Asan.Name = "asan";
   Asan.Asan = true;
@@ -210,16 +255,14 @@ Expected<uint64_t> VariantConfig::x86FeatureBits(StringRef CPU,
 }
 
 std::string VariantConfig::featureNames(uint32_t Arch, uint64_t ISA) {
-  if (Arch != MELF_ARCH_X86_64)
-    return "";
-  static const char *const Names[] = MELF_X86_FEATURE_NAMES;
   std::string Out;
-  for (unsigned I = 0; I < MELF_X86_FEATURE_COUNT; ++I)
-    if (ISA & MELF_BIT(I)) {
-      if (!Out.empty())
-        Out += ',';
-      Out += Names[I];
-    }
+  for (unsigned I = 0; I < 64; ++I)
+    if (ISA & MELF_BIT(I))
+      if (const char *N = melf_isa_feature_name(Arch, I)) {
+        if (!Out.empty())
+          Out += ',';
+        Out += N;
+      }
   return Out;
 }
 
@@ -284,11 +327,25 @@ Error VariantConfig::defineFromTokens(StringRef Name,
     }
   }
   if (!D.CPU.empty() || !D.Features.empty()) {
-    Expected<uint64_t> Bits = x86FeatureBits(D.CPU, D.Features);
-    if (!Bits)
-      return Bits.takeError();
-    D.Arch = MELF_ARCH_X86_64;
-    D.ISA = *Bits;
+    // Read for the compile's architecture; an x86-64 CPU name in an
+    // AArch64 compile makes an x86-64 variant (which the plugin refuses
+    // with the target named).
+    if (TargetArch == MELF_ARCH_AARCH64 &&
+        (D.CPU.empty() ||
+         X86::parseArchX86(D.CPU, /*Only64Bit=*/true) == X86::CK_None)) {
+      Expected<uint64_t> Bits =
+          aarch64FeatureBits(D.CPU, D.Features, /*Strict=*/true);
+      if (!Bits)
+        return Bits.takeError();
+      D.Arch = MELF_ARCH_AARCH64;
+      D.ISA = *Bits;
+    } else {
+      Expected<uint64_t> Bits = x86FeatureBits(D.CPU, D.Features);
+      if (!Bits)
+        return Bits.takeError();
+      D.Arch = MELF_ARCH_X86_64;
+      D.ISA = *Bits;
+    }
   }
   Defs.push_back(std::move(D));
   return Error::success();

@@ -42,7 +42,16 @@ std::string checkVariantName(llvm::StringRef Name);
 
 class VariantConfig {
 public:
-  VariantConfig(); ///< Starts with the built-in variants.
+  /// Starts with the built-in variants (of every architecture). Variants
+  /// defined with cpu=/features= are read for \p TargetArch (MELF_ARCH_*,
+  /// the compile's target; x86-64 by default).
+  explicit VariantConfig(uint32_t TargetArch = 62 /* MELF_ARCH_X86_64 */);
+  uint32_t targetArch() const { return TargetArch; }
+  /// MELF_ARCH_* of an LLVM target triple ("aarch64-linux-gnu"), 0 if
+  /// MELF has no variants for it.
+  static uint32_t archOfTriple(llvm::StringRef Triple);
+  /// "x86-64", "AArch64": an architecture in diagnostics.
+  static const char *archName(uint32_t Arch);
 
   const VariantDef *find(llvm::StringRef Name) const;
   const std::vector<VariantDef> &definitions() const { return Defs; }
@@ -86,6 +95,15 @@ public:
   /// list; unknown CPU names give an error.
   static llvm::Expected<uint64_t>
   x86FeatureBits(llvm::StringRef CPU, llvm::ArrayRef<std::string> Features);
+  /// ISA feature bits (MELF_AARCH64_*) implied by an AArch64 CPU name and
+  /// LLVM feature list ("+v8.2a", "+dotprod", "-sve"). Unknown CPU names
+  /// are errors; unknown feature names too if \p Strict.
+  static llvm::Expected<uint64_t>
+  aarch64FeatureBits(llvm::StringRef CPU, llvm::ArrayRef<std::string> Features,
+                     bool Strict);
+  /// The target features that `-march=Arch` gives ("armv8.2-a"), as Clang
+  /// passes them; empty for an unknown name.
+  static std::vector<std::string> aarch64ArchFeatures(llvm::StringRef Arch);
   /// Names of the set bits of \p ISA for \p Arch, comma separated.
   static std::string featureNames(uint32_t Arch, uint64_t ISA);
 
@@ -93,6 +111,7 @@ private:
   llvm::Error addFunctionEntries(llvm::ArrayRef<std::string> Entries);
   llvm::Error defineFromTokens(llvm::StringRef Name,
                                llvm::ArrayRef<llvm::StringRef> KeyValues);
+  uint32_t TargetArch;
   std::vector<VariantDef> Defs;
   std::vector<std::string> Configured;
   std::vector<std::string> Globs;

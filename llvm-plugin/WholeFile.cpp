@@ -123,6 +123,19 @@ bool Multiversioner::runAsVariant() {
       consumeError(Bits.takeError());
     }
   }
+  // AArch64: the compile's features; the Armv8.0 baseline every AArch64
+  // Linux system has (FP, Advanced SIMD) is no requirement, as the x86-64
+  // baseline has no bits.
+  if (Triple(M.getTargetTriple()).getArch() == Triple::aarch64) {
+    Expected<uint64_t> Bits = VariantConfig::aarch64FeatureBits(
+        AsVariant.CPU, AsVariant.Features, /*Strict=*/false);
+    if (Bits && (*Bits & ~uint64_t(MELF_AARCH64_V8_MASK))) {
+      AsVariant.ISA = *Bits;
+      AsVariant.Arch = MELF_ARCH_AARCH64;
+    } else if (!Bits) {
+      consumeError(Bits.takeError());
+    }
+  }
   AsVariant.CPU.clear(); // already applied by the compile itself
   AsVariant.Features.clear();
 

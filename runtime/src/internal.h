@@ -56,9 +56,15 @@ MELF_HIDDEN int melf_meta_parse(const void *meta, uint64_t size,
 
 /* ---- CPU features (cpu.c) ----------------------------------------------- */
 
-/* ISA feature bits (enum melf_x86_feature) of this CPU, usable by the OS
- * (XSAVE state enabled); 0 on other architectures. */
+/* ISA feature bits of this CPU for the host architecture: enum
+ * melf_x86_feature (usable by the OS: XSAVE state enabled) or enum
+ * melf_aarch64_feature (from AT_HWCAP/AT_HWCAP2); 0 on other
+ * architectures. */
 MELF_HIDDEN uint64_t melf_cpu_features(void);
+/* The AArch64 bits two auxiliary-vector words (AT_HWCAP, AT_HWCAP2) mean;
+ * on every host, for tests. */
+MELF_HIDDEN uint64_t melf_cpu_features_from_hwcap(uint64_t hwcap,
+                                                  uint64_t hwcap2);
 
 /* ---- Small helpers (util.c): async-signal-safe ------------------------- */
 

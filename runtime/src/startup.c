@@ -155,7 +155,6 @@ static void env_switch(int id, const char *want, const char *when) {
 
 /* The variant lacks CPU features: say which. */
 static void say_unsupported(int id, const char *want) {
-  static const char *const names[] = MELF_X86_FEATURE_NAMES;
   char miss[256];
   size_t n = 0;
   uint64_t lack = melf_rt.var[id].isa & ~melf_rt.cpu;
@@ -163,8 +162,8 @@ static void say_unsupported(int id, const char *want) {
     if (lack & MELF_BIT(b)) {
       n = melf_fmt_str(miss, sizeof miss, n, n ? "," : "");
       n = melf_fmt_str(miss, sizeof miss, n,
-                       b < MELF_X86_FEATURE_COUNT && HOST_ARCH == MELF_ARCH_X86_64
-                           ? names[b]
+                       melf_isa_feature_name(HOST_ARCH, (unsigned)b)
+                           ? melf_isa_feature_name(HOST_ARCH, (unsigned)b)
                            : "unknown-feature");
     }
   if (!n)

@@ -4,6 +4,7 @@
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
 
 using namespace llvm;
 
@@ -39,8 +40,29 @@ Layout Layout::of(const std::string &Exe) {
   return L;
 }
 
+bool Layout::setCrossTarget(const std::string &Triple) {
+  // Clang finds Debian's cross libc (/usr/<triple>) and cross GCC
+  // (/usr/lib/gcc-cross/<triple>) for --target=<triple> by itself.
+  SmallString<256> Lib(RtLib);
+  sys::path::append(Lib, Triple);
+  SmallString<256> Archive(Lib);
+  sys::path::append(Archive, "libmelf.a");
+  if (!sys::fs::exists(Archive)) {
+    errs() << "melf-config: error: no libmelf for " << Triple << " ("
+           << Archive << "): build MELF with the cross libc installed "
+           << "(libc6-dev-arm64-cross, gcc-aarch64-linux-gnu)\n";
+    return false;
+  }
+  Target = Triple;
+  RtLib = Lib.str().str();
+  return true;
+}
+
 std::vector<std::string> Layout::compileFlags() const {
-  std::vector<std::string> F{"-fplugin=" + Plugin};
+  std::vector<std::string> F;
+  if (!Target.empty())
+    F.push_back("--target=" + Target);
+  F.push_back("-fplugin=" + Plugin);
   for (const std::string &I : Includes)
     F.push_back("-I" + I);
   return F;
@@ -50,8 +72,11 @@ std::vector<std::string> Layout::linkFlags() const {
   // clang -fuse-ld=melf finds ld.melf in the -B directory; -lmelf is the
   // runtime. MELF shared libraries need libmelf.so.0 at run time: outside
   // the system's library directories, a RUNPATH finds it.
-  std::vector<std::string> F{"-fuse-ld=melf", "-B" + Bin, "-L" + RtLib,
-                             "-lmelf"};
+  std::vector<std::string> F;
+  if (!Target.empty()) // static libmelf only: no RUNPATH
+    return {"--target=" + Target, "-fuse-ld=melf", "-B" + Bin, "-L" + RtLib,
+            "-lmelf"};
+  F = {"-fuse-ld=melf", "-B" + Bin, "-L" + RtLib, "-lmelf"};
   if (RtLib != "/usr/lib" && RtLib != "/lib" &&
       !StringRef(RtLib).starts_with("/usr/lib/") &&
       !StringRef(RtLib).starts_with("/lib/"))

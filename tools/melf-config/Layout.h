@@ -22,6 +22,13 @@ struct Layout {
   std::string RtLib;      ///< the directory of libmelf.a (for -L)
   std::vector<std::string> Includes; ///< melf.h, <melf/abi.h>
 
+  std::string Target;     ///< cross target triple, empty: the host
+
+  /// Cross builds for \p Triple: --target= in the compile and link flags,
+  /// libmelf from the triple's directory under RtLib. False (with a
+  /// message) if that libmelf was not built.
+  bool setCrossTarget(const std::string &Triple);
+
   /// The layout of the tree the executable \p Exe belongs to.
   static Layout of(const std::string &Exe);
 

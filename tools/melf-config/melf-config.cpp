@@ -35,6 +35,9 @@ static const char Usage[] =
     "  --pass-plugin   path of the pass plugin (for opt -load-pass-plugin=)\n"
     "  --variants      the built-in variants, one per line\n"
     "  --version       the MELF version\n"
+    "  --target=TRIPLE cross builds: --cflags, --ldflags and --variants for\n"
+    "                  TRIPLE (aarch64-linux-gnu; Debian's cross libc and\n"
+    "                  the libmelf built for it); default: this host\n"
     "  --help          this text\n"
     "\n"
     "Objects with an 'asan' variant also need -fsanitize=address at link.\n";
@@ -46,6 +49,21 @@ int main(int argc, char **argv) {
   }
   melf::Layout L = melf::Layout::of(
       sys::fs::getMainExecutable(argv[0], (void *)&main));
+  // --target=TRIPLE applies wherever it is given.
+  uint32_t Arch = MELF_ARCH_X86_64;
+  for (int I = 1; I < argc; ++I) {
+    StringRef A = argv[I];
+    if (!A.consume_front("--target="))
+      continue;
+    Arch = melf::VariantConfig::archOfTriple(A);
+    if (Arch == MELF_ARCH_NONE) {
+      errs() << "melf-config: error: unsupported target '" << A
+             << "' (MELF builds for x86_64-linux-gnu and aarch64-linux-gnu)\n";
+      return 1;
+    }
+    if (Arch == MELF_ARCH_AARCH64 && !L.setCrossTarget("aarch64-linux-gnu"))
+      return 1;
+  }
   std::string CFlags = melf::join(L.compileFlags());
 
   bool Space = false;
@@ -80,10 +98,14 @@ int main(int argc, char **argv) {
       Out(L.PassPlugin);
     } else if (A == "--version") {
       Out(MELF_VERSION);
+    } else if (A.starts_with("--target=")) {
+      continue;
     } else if (A == "--variants") {
-      melf::VariantConfig C;
+      melf::VariantConfig C(Arch);
       outs() << MELF_DEFAULT_VARIANT << "\tthe code the function has anyway\n";
       for (const melf::VariantDef &V : C.definitions()) {
+        if (V.Arch && V.Arch != Arch)
+          continue;
         outs() << V.Name << '\t' << V.Description;
         std::string F = melf::VariantConfig::featureNames(V.Arch, V.ISA);
         if (!F.empty())
