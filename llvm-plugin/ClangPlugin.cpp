@@ -22,6 +22,7 @@
 #include "clang/Frontend/FrontendPluginRegistry.h"
 #include "clang/Sema/ParsedAttr.h"
 #include "clang/Sema/Sema.h"
+#include <algorithm>
 #include "llvm/ADT/StringExtras.h"
 
 using namespace clang;
@@ -82,10 +83,17 @@ struct VariantAttrInfo : public ParsedAttrInfo {
       if (!C.find(Name)) {
         std::string Known;
         for (const VariantDef &V : C.definitions())
-          Known += (Known.empty() ? "" : ", ") + V.Name;
+          if (!V.Arch || V.Arch == C.targetArch())
+            Known += (Known.empty() ? "" : ", ") + V.Name;
+        // "armv8.2-a": names have no '.' (it separates symbol suffixes).
+        std::string Dashed = Name.str();
+        std::replace(Dashed.begin(), Dashed.end(), '.', '-');
+        std::string Hint;
+        if (Dashed != Name && C.find(Dashed))
+          Hint = "; did you mean '" + Dashed + "'?";
         S.Diag(Loc, diagID(S, DiagnosticsEngine::Error,
-                           "unknown MELF variant '%0' (known: %1)"))
-            << Name << Known;
+                           "unknown MELF variant '%0' (known: %1)%2"))
+            << Name << Known << Hint;
         return AttributeNotApplied;
       }
       if (uint32_t Arch = C.find(Name)->Arch; Arch && Arch != C.targetArch()) {

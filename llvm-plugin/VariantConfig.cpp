@@ -106,9 +106,9 @@ VariantConfig::VariantConfig(uint32_t TargetArch) : TargetArch(TargetArch) {
     D.Description = Desc;
     Defs.push_back(D);
   };
-  Arm("armv8.2-a", "armv8.2-a", "",
+  Arm("armv8-2-a", "armv8.2-a", "",
       "Armv8.2-A (LSE atomics, CRC32, RDM, DC CVAP)");
-  Arm("armv8.4-a", "armv8.4-a", "",
+  Arm("armv8-4-a", "armv8.4-a", "",
       "Armv8.4-A (v8.2 + dot product, RCpc, pointer authentication, LSE2)");
   Arm("armv9-a", "armv9-a", "", "Armv9.0-A (v8.5 + SVE2, BTI, FP16)");
   Arm("lse", "armv8-a", "lse", "Armv8-A with LSE atomics (no LL/SC loops)");

@@ -146,3 +146,22 @@ config.substitutions.append(
         os.path.join(config.test_source_root, "compat", "Inputs", "run-compat.sh"),
         clang, "-fplugin=%s -I%s" % (plugin, config.melf_runtime_include),
         "-fuse-ld=melf -B%s -L%s -lmelf" % (melf_bin, os.path.join(config.melf_obj_root, "lib")))))
+
+# AArch64 cross builds run under qemu-user (test/aarch64): Debian's cross
+# libc (libc6-dev-arm64-cross) and cross GCC runtime, qemu-aarch64
+# (qemu-user) and the libmelf this build made for AArch64.
+a64_sysroot = "/usr/aarch64-linux-gnu"
+a64_lib = os.path.join(config.melf_obj_root, "lib", "aarch64-linux-gnu")
+if (shutil.which("qemu-aarch64")
+        and os.path.exists(os.path.join(a64_sysroot, "include", "stdio.h"))
+        and os.path.exists(os.path.join(a64_lib, "libmelf.a"))
+        and os.path.exists(os.path.join(melf_bin, "ld.melf"))):
+    config.available_features.add("aarch64-qemu")
+config.substitutions.append(
+    ("%a64_cflags", "--target=aarch64-linux-gnu -fplugin=%s -I%s -I%s"
+     % (plugin, config.melf_runtime_include, config.melf_abi_include)))
+config.substitutions.append(
+    ("%a64_ldflags", "--target=aarch64-linux-gnu -fuse-ld=melf -B%s -L%s -lmelf"
+     % (melf_bin, a64_lib)))
+# -cpu comes last: %qemu_a64 -cpu neoverse-n1 ./prog
+config.substitutions.append(("%qemu_a64", "qemu-aarch64 -L %s" % a64_sysroot))

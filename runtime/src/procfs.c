@@ -83,7 +83,7 @@ int melf_list_threads(pid_t self, pid_t *tids, int cap) {
       pid_t t = 0;
       for (const char *c = name; *c >= '0' && *c <= '9'; c++)
         t = t * 10 + (*c - '0');
-      if (t == self)
+      if (t == self || melf_emulator_thread(t))
         continue;
       if (n < cap)
         tids[n] = t;

@@ -127,6 +127,10 @@ MELF_HIDDEN int melf_scan_words(uintptr_t from, uintptr_t to);
 /* Threads of this process other than `self`: fills tids[0..cap), returns the
  * total number, or -1 without /proc. */
 MELF_HIDDEN int melf_list_threads(pid_t self, pid_t *tids, int cap);
+/* Is `tid` a thread of a user-mode emulator (qemu-user's own helper
+ * threads, which run no guest code)? Never on a native kernel
+ * (emulator.c). */
+MELF_HIDDEN int melf_emulator_thread(pid_t tid);
 /* Seccomp state from /proc/self/status: 0 off, >0 on, -1 unknown. */
 MELF_HIDDEN int melf_seccomp_state(void);
 

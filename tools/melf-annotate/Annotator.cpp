@@ -314,7 +314,8 @@ private:
       if (!Config.find(V)) {
         std::string Known;
         for (const VariantDef &D : Config.definitions())
-          Known += (Known.empty() ? "" : ", ") + D.Name;
+          if (!D.Arch || D.Arch == Config.targetArch())
+            Known += (Known.empty() ? "" : ", ") + D.Name;
         error(Ctx, "unknown MELF variant '" + V + "' (known: " + Known + ")");
         return false;
       }

@@ -21,6 +21,7 @@
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/TargetSelect.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/TargetParser/Triple.h"
 #include <map>
 
@@ -155,13 +156,19 @@ void Disassembler::branchTarget(const MCInst &Inst, uint64_t Addr,
 void Disassembler::range(uint64_t Begin, uint64_t End) {
   uint64_t I = Begin;
   while (I < End) {
+    // x86-64 traps are bytes, AArch64's (udf #0, zero bytes) words.
+    bool A64 = M.Arch == MELF_ARCH_AARCH64;
+    uint64_t Step = A64 ? 4 : 1;
     uint64_t J = I;
-    while (Trap >= 0 && J < End && Img[J] == Trap)
-      ++J;
-    if (J - I > 1) {
-      printBytes(OS, T.VAddr + I, Img.slice(I, 1));
-      OS << "\t" << MELF_X86_TRAP_MNEMONIC << "\t\t\t\t# ... " << (J - I)
-         << " trap bytes to " << hex(T.VAddr + J) << "\n";
+    while (Trap >= 0 && J + Step <= End &&
+           llvm::all_of(Img.slice(J, Step), [&](uint8_t B) { return B == Trap; }))
+      J += Step;
+    if (J - I > Step || (A64 && J > I)) {
+      printBytes(OS, T.VAddr + I, Img.slice(I, Step));
+      OS << "\t"
+         << (A64 ? MELF_AARCH64_TRAP_MNEMONIC : MELF_X86_TRAP_MNEMONIC)
+         << "\t\t\t\t# ... " << (J - I) << " trap bytes to "
+         << hex(T.VAddr + J) << "\n";
       I = J;
       continue;
     }

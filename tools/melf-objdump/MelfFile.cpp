@@ -46,14 +46,19 @@ std::string melf::objdump::featureString(uint32_t Arch, uint64_t ISA) {
   static const char *const X86[] = MELF_X86_FEATURE_NAMES;
   static_assert(sizeof(X86) / sizeof(X86[0]) == MELF_X86_FEATURE_COUNT,
                 "feature names match the enum");
+  static const char *const A64[] = MELF_AARCH64_FEATURE_NAMES;
+  static_assert(sizeof(A64) / sizeof(A64[0]) == MELF_AARCH64_FEATURE_COUNT,
+                "feature names match the enum");
+  (void)X86;
+  (void)A64;
   std::string S;
   for (unsigned B = 0; B < 64; ++B) {
     if (!((ISA >> B) & 1))
       continue;
     if (!S.empty())
       S += ',';
-    if (Arch == MELF_ARCH_X86_64 && B < MELF_X86_FEATURE_COUNT)
-      S += X86[B];
+    if (const char *N = melf_isa_feature_name(Arch, B))
+      S += N;
     else
       S += "bit" + std::to_string(B);
   }
@@ -171,8 +176,11 @@ const GElf_Phdr *MelfFile::loadContaining(uint64_t VAddr,
 }
 
 int MelfFile::trapByte() const {
-  return M.Arch == MELF_ARCH_X86_64 ? static_cast<int>(MELF_X86_TRAP_BYTE)
-                                    : -1;
+  if (M.Arch == MELF_ARCH_X86_64)
+    return static_cast<int>(MELF_X86_TRAP_BYTE);
+  // udf #0 is the word 0: every byte of the padding is zero.
+  static_assert(MELF_AARCH64_TRAP_WORD == 0, "one trap byte");
+  return M.Arch == MELF_ARCH_AARCH64 ? 0 : -1;
 }
 
 Expected<std::unique_ptr<MelfFile>> MelfFile::load(std::string Name,

@@ -601,6 +601,8 @@ std::vector<std::string> Verifier::run() {
   checkSlots();
   checkSymbols();
   checkBytes();
+  for (std::string &P : verifyAArch64(F))
+    bad(P);
   return std::move(Out);
 }
 

@@ -14,6 +14,11 @@ namespace objdump {
 /// file. Returns one message per violation; empty means the binary is valid.
 std::vector<std::string> verify(const MelfFile &F);
 
+/// The AArch64 rules (VerifyAArch64.cpp): 4-byte instruction alignment of
+/// slots and bodies, direct branches that never land in padding. Empty for
+/// other architectures.
+std::vector<std::string> verifyAArch64(const MelfFile &F);
+
 } // namespace objdump
 } // namespace melf
 
