@@ -27,6 +27,9 @@ packages=(
   zstd # test/realworld: an unmodified Debian program linking libz.so.1 and liblz4.so.1
   tcl-dev # test/realworld: SQLite's testfixture (its TCL tests)
   icecc # icecream: distributed compiles with the plugin in its environment (test/tools/icecc.test)
+  # AArch64 cross builds (libmelf for AArch64, test/aarch64 under qemu-user):
+  # the cross libc, the cross GCC's crt files and libgcc, qemu-aarch64.
+  libc6-dev-arm64-cross gcc-aarch64-linux-gnu libgcc-12-dev-arm64-cross qemu-user
 )
 if [ "$want_kernel" = 1 ]; then
   # The guest kernel is built with gcc; objtool needs libelf-dev (also in

@@ -141,3 +141,21 @@ TEST(VariantConfig, Names) {
   EXPECT_NE(checkVariantName("has.dot"), "");
   EXPECT_NE(checkVariantName(std::string(MELF_NAME_MAX, 'a')), "");
 }
+
+// The AArch64 built-ins carry exactly abi.h's architecture masks, computed
+// by LLVM's AArch64 target parser.
+TEST(VariantConfig, AArch64MasksMatchLLVM) {
+  melf::VariantConfig C(MELF_ARCH_AARCH64);
+  EXPECT_EQ(C.find("armv8-2-a")->ISA, uint64_t(MELF_AARCH64_V8_2_MASK));
+  EXPECT_EQ(C.find("armv8-4-a")->ISA, uint64_t(MELF_AARCH64_V8_4_MASK));
+  EXPECT_EQ(C.find("armv9-a")->ISA, uint64_t(MELF_AARCH64_V9_MASK));
+  EXPECT_EQ(C.find("sve2")->Arch, MELF_ARCH_AARCH64);
+  // Dependencies: sve2 needs sve and fp16.
+  auto Bits = melf::VariantConfig::aarch64FeatureBits("", {"+sve2"}, true);
+  ASSERT_TRUE(bool(Bits));
+  EXPECT_TRUE(*Bits & MELF_BIT(MELF_AARCH64_SVE));
+  EXPECT_TRUE(*Bits & MELF_BIT(MELF_AARCH64_FULLFP16));
+  auto Bad = melf::VariantConfig::aarch64FeatureBits("", {"+nosuch"}, true);
+  EXPECT_FALSE(bool(Bad));
+  llvm::consumeError(Bad.takeError());
+}
