@@ -151,7 +151,7 @@ config.substitutions.append(
 # libc (libc6-dev-arm64-cross) and cross GCC runtime, qemu-aarch64
 # (qemu-user) and the libmelf this build made for AArch64.
 a64_sysroot = "/usr/aarch64-linux-gnu"
-a64_lib = os.path.join(config.melf_obj_root, "lib", "aarch64-linux-gnu")
+a64_lib = os.path.join(config.melf_obj_root, "lib", "melf", "aarch64-linux-gnu")
 if (shutil.which("qemu-aarch64")
         and os.path.exists(os.path.join(a64_sysroot, "include", "stdio.h"))
         and os.path.exists(os.path.join(a64_lib, "libmelf.a"))

@@ -44,7 +44,7 @@ bool Layout::setCrossTarget(const std::string &Triple) {
   // Clang finds Debian's cross libc (/usr/<triple>) and cross GCC
   // (/usr/lib/gcc-cross/<triple>) for --target=<triple> by itself.
   SmallString<256> Lib(RtLib);
-  sys::path::append(Lib, Triple);
+  sys::path::append(Lib, "melf", Triple);
   SmallString<256> Archive(Lib);
   sys::path::append(Archive, "libmelf.a");
   if (!sys::fs::exists(Archive)) {
