@@ -21,7 +21,8 @@ enum melf_mmview_op {
   MMVIEW_MIGRATE = 3,     /* (id) -> previous id; moves the calling thread   */
   MMVIEW_UNSHARE = 4,     /* (addr, len): per-view copy-on-write range       */
   MMVIEW_SHARE = 5,       /* (addr, len): shared again                       */
-  MMVIEW_SWITCH_BASE = 6  /* (): the current view becomes the base           */
+  MMVIEW_SWITCH_BASE = 6, /* (): the current view becomes the base           */
+  MMVIEW_LOCK = 7         /* (): the calling thread stays in its view, one way */
 };
 
 #endif /* MELF_MMVIEW_H */

@@ -54,6 +54,8 @@ const char *melf_compiled_variant(void);
                               a return address inside the MELF area          */
 #define MELF_ESYS (-10)    /* a system call failed (errno is kept)           */
 #define MELF_ELIMIT (-11)  /* too many threads for a process-wide switch     */
+#define MELF_ELOCKED (-12) /* the calling thread is locked into its view
+                              (melf_lock_thread)                           */
 
 /* ---- Modes (melf_mode()) ------------------------------------------------ */
 #define MELF_MODE_NONE 0    /* no switching: no metadata, corrupt, or only
@@ -129,6 +131,16 @@ int melf_switch_thread(int id);
  * Errors: as melf_switch_thread, plus MELF_EBUSY and MELF_ELIMIT.
  * Not AS-safe. No allocation. */
 int melf_switch_process(int id);
+
+/* Lock the calling thread into the view it runs in (views mode; not the
+ * base view), for good: it can no longer switch (MELF_ELOCKED), map
+ * executable memory, make memory executable, change its view's own
+ * ranges or exec; threads it creates and children it forks are locked
+ * too (the kernel's MMVIEW_LOCK, docs/kernel.md). Call it after
+ * melf_switch_thread() to the variant the thread must keep.
+ * Errors: MELF_ENOVIEWS (not views mode), MELF_EINVAL (the thread is in
+ * the base view), MELF_ESYS. Not AS-safe. */
+int melf_lock_thread(void);
 
 /* ---- Checking mode ------------------------------------------------------ */
 

@@ -28,6 +28,7 @@ const char *melf_strerror(int err) {
   case MELF_EUNSAFE: return "the calling thread's stack holds a return address inside the MELF area";
   case MELF_ESYS: return "a system call failed";
   case MELF_ELIMIT: return "too many threads for a process-wide switch";
+  case MELF_ELOCKED: return "the calling thread is locked into its view";
   default: return "unknown error";
   }
 }

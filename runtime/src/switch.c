@@ -23,6 +23,10 @@
 
 static pthread_mutex_t switch_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* Set by melf_lock_thread; threads a locked thread creates are locked by
+ * the kernel too, which then refuses their view operations with EPERM. */
+static __thread int thread_locked;
+
 void melf_lock(void) { pthread_mutex_lock(&switch_lock); }
 void melf_unlock(void) { pthread_mutex_unlock(&switch_lock); }
 
@@ -96,6 +100,8 @@ int melf_switch_process_locked(int id) {
 
 int melf_switch_process(int id) {
   melf_init_once();
+  if (thread_locked)
+    return MELF_ELOCKED;
   pthread_mutex_lock(&switch_lock);
   int rc = melf_switch_process_locked(id);
   pthread_mutex_unlock(&switch_lock);
@@ -107,7 +113,7 @@ static int migrate_to(int id, long v) {
   if (atomic_load(&melf_checking) && melf_check_stack() == MELF_EUNSAFE)
     return MELF_EUNSAFE;
   if (melf_mmview(MMVIEW_MIGRATE, v, 0) < 0)
-    return MELF_ESYS;
+    return errno == EPERM ? MELF_ELOCKED : MELF_ESYS;
   melf_debug_set_thread(melf_gettid(), id);
   _melf_debug_notify();
   DBG("thread %d switched to '%s' (view %ld)", (int)melf_gettid(),
@@ -141,6 +147,8 @@ static int switch_thread_views(int id) {
 
 int melf_switch_thread(int id) {
   melf_init_once();
+  if (thread_locked)
+    return MELF_ELOCKED;
   if (melf_rt.mode == MELF_MODE_VIEWS && id > 0 && id < melf_rt.nvariants) {
     long v = __atomic_load_n(&melf_rt.view_of[id], __ATOMIC_ACQUIRE);
     if (v > 0)
@@ -158,4 +166,16 @@ int melf_switch_thread(int id) {
   }
   pthread_mutex_unlock(&switch_lock);
   return rc == 1 ? 0 : rc;
+}
+
+int melf_lock_thread(void) {
+  melf_init_once();
+  if (melf_rt.mode != MELF_MODE_VIEWS)
+    return MELF_ENOVIEWS;
+  if (melf_mmview(MMVIEW_LOCK, 0, 0) != 0)
+    return errno == EINVAL ? MELF_EINVAL : MELF_ESYS;
+  thread_locked = 1;
+  DBG("thread %d locked into view %ld", (int)melf_gettid(),
+      melf_mmview(MMVIEW_CURRENT, 0, 0));
+  return 0;
 }
