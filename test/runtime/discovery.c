@@ -31,7 +31,7 @@ int main(void) {
   printf("message %s, compiled %s\n",
          melf_status_message() ? melf_status_message() : "none",
          melf_compiled_variant());
-  for (int e = 0; e >= -12; e--)
+  for (int e = 0; e >= -13; e--)
     printf("strerror(%d) %s\n", e, melf_strerror(e));
   return f(0) == 1 ? 0 : 1;
 }
@@ -58,4 +58,5 @@ int main(void) {
 // CHECK-NEXT: strerror(-9) the calling thread's stack holds a return address
 // CHECK-NEXT: strerror(-10) a system call failed
 // CHECK-NEXT: strerror(-11) too many threads
-// CHECK-NEXT: strerror(-12) unknown error
+// CHECK-NEXT: strerror(-12) the calling thread is locked into its view
+// CHECK-NEXT: strerror(-13) unknown error
