@@ -4,6 +4,7 @@
 #   examples/simd      heterogeneous SIMD: v2/v3/v4 variants, `auto`
 #   examples/hardening per-request hardening: untrusted requests in `asan`
 #   examples/debug     debug on demand: one call in the `debug` variant
+#   examples/hetero    heterogeneous cores: a variant per core type
 # and, from the last QEMU guest run of the mmview kernel if there is one, the
 # same simd and debug examples switching per thread.
 set -euo pipefail
@@ -65,6 +66,19 @@ echo "== debug on demand (examples/debug/on_demand.c)"
 $CLANG $CFLAGS -O2 -c "$ROOT/examples/debug/on_demand.c" -o "$OUT/on_demand.o"
 $CLANG $LDFLAGS "$OUT/on_demand.o" -o "$OUT/on_demand"
 "$OUT/on_demand" | sed 's/^/   /'
+echo
+echo "== heterogeneous cores (examples/hetero/cores.c)"
+echo "-- one thread per core type, each in the best variant its CPUs can all run:"
+$CLANG $CFLAGS -O2 -c "$ROOT/examples/hetero/cores.c" -o "$OUT/cores.o"
+$CLANG $LDFLAGS "$OUT/cores.o" -o "$OUT/cores" -lpthread
+"$OUT/cores" | sed 's/^/   /'
+# A fake hybrid machine: CPU 0 a big core with this CPU's features, CPU 1 a
+# little one with the x86-64 baseline only (MELF_TOPOLOGY_ROOT).
+if [ "$(nproc)" -ge 2 ]; then
+  echo "-- the same on a fake hybrid topology (big CPU 0, little CPU 1 without x86-64-v2):"
+  python3 "$ROOT/test/runtime/Inputs/fake-topology.py" "$OUT/hybrid"
+  MELF_TOPOLOGY_ROOT="$OUT/hybrid" "$OUT/cores" | sed 's/^/   /'
+fi
 echo
 echo "== per thread, with address-space views"
 # This kernel has no views: libmelf switched the whole process above. The

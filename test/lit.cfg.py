@@ -66,6 +66,9 @@ if os.path.exists(os.path.join(melf_bin, "ld.melf")):
 import shutil
 if os.geteuid() == 0:
     config.available_features.add("root")
+# CPUs 0 and 1 usable (the fake-topology tests pin threads to them).
+if hasattr(os, "sched_getaffinity") and {0, 1} <= os.sched_getaffinity(0):
+    config.available_features.add("two-cpus")
 if shutil.which("ccache"):
     config.available_features.add("ccache")
 if shutil.which("gdb"):

@@ -85,9 +85,10 @@ int melf_variant_supported(int id);
 /* The variant's MELF_VF_* flags (see <melf/abi.h>), or MELF_EINVAL. AS-safe. */
 int melf_variant_flags(int id);
 
-/* The best variant this CPU can run: among the supported variants that only
- * differ by ISA level (no asan/debug/size flag), the one requiring the most
- * ISA features; 0 if none. AS-safe. */
+/* The best variant the calling thread can run: among the supported
+ * variants that only differ by ISA level (no asan/debug/size flag), the one
+ * requiring the most ISA features that every CPU in the thread's affinity
+ * mask has ("Heterogeneous cores" below); 0 if none. Not AS-safe. */
 int melf_best_variant(void);
 
 /* ---- State -------------------------------------------------------------- */
@@ -156,6 +157,37 @@ int melf_set_check(int on);
  * word from the stack pointer to the top of the stack mapping), so a stale
  * value can give a false MELF_EUNSAFE, never a false 0. Not AS-safe. */
 int melf_check_stack(void);
+
+/* ---- Heterogeneous cores ------------------------------------------------ */
+
+/* Core types (melf_cpu_core_type). */
+#define MELF_CORE_UNKNOWN 0 /* no hybrid topology information              */
+#define MELF_CORE_BIG 1     /* x86 cpu_core, arm64 largest cpu_capacity    */
+#define MELF_CORE_LITTLE 2  /* x86 cpu_atom, arm64 smaller capacity        */
+
+/* Per-CPU ISA features come from /proc/cpuinfo (MELF_TOPOLOGY_ROOT
+ * replaces "/" for tests), read once when first needed: a thread may run a
+ * variant only if every CPU in its affinity mask can. melf_best_variant()
+ * and `auto` answer for the calling thread's mask; melf_switch_thread()
+ * refuses a variant some CPU of the mask cannot run (MELF_ENOTSUP). */
+
+/* Switch the calling thread to melf_best_variant(); call it again after
+ * the thread's affinity changed, and its variant follows. Returns the
+ * variant id, or an error of melf_switch_thread. Not AS-safe. */
+int melf_thread_auto(void);
+
+/* sched_setaffinity(0, size, cpuset) for the calling thread (cpuset is a
+ * cpu_set_t), then melf_thread_auto(). Returns the variant id, MELF_EINVAL,
+ * MELF_ESYS, or an error of melf_switch_thread. Not AS-safe. */
+int melf_set_affinity(const void *cpuset, unsigned long size);
+
+/* Restrict the calling thread's affinity to the CPUs of its mask that can
+ * run variant `id`, then switch to it: 0, MELF_EINVAL, MELF_ENOTSUP (no
+ * such CPU), MELF_ESYS, or an error of melf_switch_thread. Not AS-safe. */
+int melf_pin_to_variant(int id);
+
+/* MELF_CORE_* of CPU `cpu`, or MELF_EINVAL. Not AS-safe. */
+int melf_cpu_core_type(int cpu);
 
 /* ---- Modules ------------------------------------------------------------ */
 

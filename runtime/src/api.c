@@ -67,9 +67,10 @@ int melf_variant_flags(int id) {
 
 int melf_best_variant(void) {
   int best = 0, bestn = 0;
+  uint64_t cpus = melf_rt.nvariants > 1 ? melf_thread_features() : 0;
   for (int i = 1; i < melf_rt.nvariants; i++) {
     const struct melf_pvariant *v = &melf_rt.var[i];
-    if (!v->supported || !v->isa ||
+    if (!v->supported || !v->isa || (v->isa & ~cpus) ||
         (v->flags & (MELF_VF_ASAN | MELF_VF_OPTNONE | MELF_VF_SIZE)))
       continue;
     int n = __builtin_popcountll(v->isa);

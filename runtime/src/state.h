@@ -177,6 +177,13 @@ MELF_HIDDEN int melf_module_usable(struct melf_module *m);
  * there is nothing to do, or an error. */
 MELF_HIDDEN int melf_can_switch(int id);
 
+/* ---- Heterogeneous cores (topology.c) ----------------------------------- */
+
+/* ISA features every CPU in the calling thread's affinity mask has. */
+MELF_HIDDEN uint64_t melf_thread_features(void);
+/* May the calling thread run variant `id` on every CPU it may run on? */
+MELF_HIDDEN int melf_thread_may_run(int id);
+
 /* ---- Safe points (safepoint.c) ------------------------------------------ */
 
 /* Installs the safe-point signal handler (once): 0, MELF_EBUSY (the signal

@@ -149,6 +149,8 @@ int melf_switch_thread(int id) {
   melf_init_once();
   if (thread_locked)
     return MELF_ELOCKED;
+  if (id > 0 && id < melf_rt.nvariants && !melf_thread_may_run(id))
+    return MELF_ENOTSUP; /* a CPU this thread may run on lacks a feature */
   if (melf_rt.mode == MELF_MODE_VIEWS && id > 0 && id < melf_rt.nvariants) {
     long v = __atomic_load_n(&melf_rt.view_of[id], __ATOMIC_ACQUIRE);
     if (v > 0)
