@@ -18,46 +18,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "melf/mmview.h"
+#define TEST_PREFIX "mmview-access"
+#include "mmview-test.h"
 
-static long mmview(int op, unsigned long a, unsigned long b) {
-  return syscall(MELF_SYS_MMVIEW, op, a, b);
-}
-static long create(void) { return mmview(MMVIEW_CREATE, 0, 0); }
-static long migrate(long id) { return mmview(MMVIEW_MIGRATE, id, 0); }
-
-static char why[256];
-static int failures;
-#define CHECK(c, ...)                                                          \
-  do {                                                                         \
-    if (!(c)) {                                                                \
-      snprintf(why, sizeof why, __VA_ARGS__);                                  \
-      return 0;                                                                \
-    }                                                                          \
-  } while (0)
-
-static void run(const char *name, int (*fn)(void)) {
-  why[0] = 0;
-  fflush(stdout);
-  pid_t pid = fork();
-  if (pid == 0) {
-    int ok = fn();
-    if (!ok)
-      printf("CASE FAIL mmview-access/%s: %s\n", name, why);
-    fflush(stdout);
-    _exit(ok ? 0 : 1);
-  }
-  int st = 0;
-  waitpid(pid, &st, 0);
-  if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
-    printf("CASE PASS mmview-access/%s\n", name);
-  } else {
-    if (!WIFEXITED(st))
-      printf("CASE FAIL mmview-access/%s: killed by signal %d\n", name, WTERMSIG(st));
-    failures++;
-  }
-  fflush(stdout);
-}
 
 static const char *self_name;
 

@@ -17,48 +17,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "melf/mmview.h"
+#define TEST_PREFIX "mmview-lock"
+#include "mmview-test.h"
 
-#define EXPECT_EPERM(call) CHECK((call) == -1 && errno == EPERM, "%s: %s, expected EPERM", #call, strerror(errno))
 
-static long mmview(int op, unsigned long a, unsigned long b) {
-  return syscall(MELF_SYS_MMVIEW, op, a, b);
-}
-static long create(void) { return mmview(MMVIEW_CREATE, 0, 0); }
-static long migrate(long id) { return mmview(MMVIEW_MIGRATE, id, 0); }
-
-static char why[256];
-static int failures;
-#define CHECK(c, ...)                                                          \
-  do {                                                                         \
-    if (!(c)) {                                                                \
-      snprintf(why, sizeof why, __VA_ARGS__);                                  \
-      return 0;                                                                \
-    }                                                                          \
-  } while (0)
-
-static void run(const char *name, int (*fn)(void)) {
-  why[0] = 0;
-  fflush(stdout);
-  pid_t pid = fork();
-  if (pid == 0) {
-    int ok = fn();
-    if (!ok)
-      printf("CASE FAIL mmview-lock/%s: %s\n", name, why);
-    fflush(stdout);
-    _exit(ok ? 0 : 1);
-  }
-  int st = 0;
-  waitpid(pid, &st, 0);
-  if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
-    printf("CASE PASS mmview-lock/%s\n", name);
-  } else {
-    if (!WIFEXITED(st))
-      printf("CASE FAIL mmview-lock/%s: killed by signal %d\n", name, WTERMSIG(st));
-    failures++;
-  }
-  fflush(stdout);
-}
 
 static long lock_view(void) { return mmview(MMVIEW_LOCK, 0, 0); }
 
@@ -84,12 +46,12 @@ static int enter_and_lock(void) {
 static int t_view_ops(void) {
   if (!enter_and_lock())
     return 0;
-  EXPECT_EPERM(migrate(0));
-  EXPECT_EPERM(create());
-  EXPECT_EPERM(mmview(MMVIEW_DELETE, view_id, 0));
-  EXPECT_EPERM(mmview(MMVIEW_UNSHARE, (unsigned long)unshared + 4096 * 16, 4096));
-  EXPECT_EPERM(mmview(MMVIEW_SHARE, (unsigned long)unshared, 4096));
-  EXPECT_EPERM(mmview(MMVIEW_SWITCH_BASE, 0, 0));
+  EXPECT_ERR(migrate(0), EPERM);
+  EXPECT_ERR(create(), EPERM);
+  EXPECT_ERR(mmview(MMVIEW_DELETE, view_id, 0), EPERM);
+  EXPECT_ERR(mmview(MMVIEW_UNSHARE, (unsigned long)unshared + 4096 * 16, 4096), EPERM);
+  EXPECT_ERR(mmview(MMVIEW_SHARE, (unsigned long)unshared, 4096), EPERM);
+  EXPECT_ERR(mmview(MMVIEW_SWITCH_BASE, 0, 0), EPERM);
   CHECK(mmview(MMVIEW_CURRENT, 0, 0) == view_id, "CURRENT");
   CHECK(lock_view() == 0, "LOCK again");
   return 1;
@@ -98,21 +60,21 @@ static int t_view_ops(void) {
 static int t_no_new_code(void) {
   if (!enter_and_lock())
     return 0;
-  EXPECT_EPERM((long)mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+  EXPECT_ERR((long)mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), EPERM);
   char *rw = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   CHECK(rw != MAP_FAILED, "a data mapping: %s", strerror(errno));
-  EXPECT_EPERM(mprotect(rw, 4096, PROT_READ | PROT_EXEC));
+  EXPECT_ERR(mprotect(rw, 4096, PROT_READ | PROT_EXEC), EPERM);
   /* The program's own code: not writable either. */
   char *code = (char *)((unsigned long)&t_no_new_code & ~4095UL);
-  EXPECT_EPERM(mprotect(code, 4096, PROT_READ | PROT_WRITE | PROT_EXEC));
+  EXPECT_ERR(mprotect(code, 4096, PROT_READ | PROT_WRITE | PROT_EXEC), EPERM);
   CHECK(mprotect(rw, 4096, PROT_READ) == 0, "dropping write: %s", strerror(errno));
   int fd = open("/proc/self/mem", O_RDWR);
   CHECK(fd >= 0, "open /proc/self/mem");
   char c;
   CHECK(pread(fd, &c, 1, (off_t)(unsigned long)code) == 1, "reading /proc/self/mem");
-  EXPECT_EPERM(pwrite(fd, "\xcc", 1, (off_t)(unsigned long)code));
+  EXPECT_ERR(pwrite(fd, "\xcc", 1, (off_t)(unsigned long)code), EPERM);
   char *argv[] = {"/bin/true", NULL};
-  EXPECT_EPERM(execve("/bin/true", argv, argv + 1));
+  EXPECT_ERR(execve("/bin/true", argv, argv + 1), EPERM);
   return 1;
 }
 
@@ -120,10 +82,10 @@ static int t_unshared_ranges_stay(void) {
   if (!enter_and_lock())
     return 0;
   strcpy(unshared, "still writable");
-  EXPECT_EPERM(munmap(unshared, 4096));
-  EXPECT_EPERM(mprotect(unshared, 4096, PROT_READ));
-  EXPECT_EPERM(madvise(unshared, 4096, MADV_DONTNEED));
-  EXPECT_EPERM((long)mmap(unshared, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0));
+  EXPECT_ERR(munmap(unshared, 4096), EPERM);
+  EXPECT_ERR(mprotect(unshared, 4096, PROT_READ), EPERM);
+  EXPECT_ERR(madvise(unshared, 4096, MADV_DONTNEED), EPERM);
+  EXPECT_ERR((long)mmap(unshared, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0), EPERM);
   CHECK(strcmp(unshared, "still writable") == 0, "the unshared page changed");
   return 1;
 }

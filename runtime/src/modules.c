@@ -25,14 +25,6 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 
-#if defined(__x86_64__)
-#define HOST_ARCH MELF_ARCH_X86_64
-#elif defined(__aarch64__)
-#define HOST_ARCH MELF_ARCH_AARCH64
-#else
-#define HOST_ARCH 0u
-#endif
-
 #define MAX_PHDRS 256
 
 static struct melf_module exe_module = {.fd = -1}; /* never unmapped */
@@ -56,6 +48,11 @@ static int intern(const struct melf_variant_rt *v, int local) {
   return melf_rt.nvariants++;
 }
 
+/* Can this CPU run the module's variant `v`? */
+static int cpu_can_run(const struct melf_variant_rt *v) {
+  return v->arch == 0 || (v->arch == HOST_ARCH && (v->isa & ~melf_rt.cpu) == 0);
+}
+
 /* Module ids of the process's variants, and which this CPU can run. */
 static void join_variants(struct melf_module *m) {
   const struct melf_layout *l = &m->layout;
@@ -65,7 +62,7 @@ static void join_variants(struct melf_module *m) {
     melf_rt.var[0].flags = l->v[0].flags;
   for (uint32_t i = 1; i < l->nvariants; i++) {
     const struct melf_variant_rt *v = &l->v[i];
-    int ok = v->arch == 0 || (v->arch == HOST_ARCH && (v->isa & ~melf_rt.cpu) == 0);
+    int ok = cpu_can_run(v);
     int g = intern(v, (int)i);
     if (g < 0) {
       melf_say("%s: more than %d variant names in the process; its variant "
@@ -87,7 +84,7 @@ static void say_layout(const struct melf_module *m) {
       (unsigned long)l->text_size, l->nslots, (unsigned long)m->bias);
   for (uint32_t i = 1; i < l->nvariants; i++) {
     const struct melf_variant_rt *v = &l->v[i];
-    int ok = v->arch == 0 || (v->arch == HOST_ARCH && (v->isa & ~melf_rt.cpu) == 0);
+    int ok = cpu_can_run(v);
     DBG("  %svariant %u '%s' image at file offset %lx%s", m->label, i, v->name,
         (unsigned long)v->text_off, ok ? "" : " (not supported by this CPU)");
   }

@@ -22,14 +22,6 @@
 #include <stdatomic.h>
 #include <string.h>
 
-#if defined(__x86_64__)
-#define HOST_ARCH MELF_ARCH_X86_64
-#elif defined(__aarch64__)
-#define HOST_ARCH MELF_ARCH_AARCH64
-#else
-#define HOST_ARCH 0u
-#endif
-
 /* Defined here, with the constructor that fills them (see state.h: every
  * API object refers to melf_rt, so it brings this object in). */
 struct melf_runtime melf_rt = {.nvariants = 1,

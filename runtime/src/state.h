@@ -29,6 +29,15 @@
 #include <time.h>
 #include <unistd.h>
 
+/* The ELF machine of the code libmelf runs (MELF_ARCH_*). */
+#if defined(__x86_64__)
+#define HOST_ARCH MELF_ARCH_X86_64
+#elif defined(__aarch64__)
+#define HOST_ARCH MELF_ARCH_AARCH64
+#else
+#define HOST_ARCH 0u
+#endif
+
 /* The mmview system call (address-space views), see docs/runtime.md. */
 #ifndef MELF_SYS_MMVIEW
 #define MELF_SYS_MMVIEW (-1) /* no number on this architecture: no views */
