@@ -6,6 +6,7 @@
 // harness turns those lines into test cases. Exit status 0 = all passed.
 #define _GNU_SOURCE
 #include <errno.h>
+#include <linux/futex.h>
 #include <linux/membarrier.h>
 #include <pthread.h>
 #include <sched.h>
@@ -499,6 +500,41 @@ static int t_futex_across_views(void) {
   return 1;
 }
 
+/* A private futex inside an unshared range is each view's own: a wake on
+ * one view's copy does not wake a waiter on another's. */
+struct futex_pair {
+  unsigned *word;
+  long view;
+  long woken, waited;
+};
+static void *futex_waiter(void *arg) {
+  struct futex_pair *f = arg;
+  struct timespec ts = {0, 400 * 1000 * 1000};
+  migrate(f->view);
+  f->waited = syscall(SYS_futex, f->word, FUTEX_WAIT_PRIVATE, 0, &ts, NULL, 0) == -1 &&
+              errno == ETIMEDOUT;
+  return NULL;
+}
+static int t_futex_in_unshared_range(void) {
+  unsigned *u = (unsigned *)map_anon(page);
+  CHECK(u, "mmap");
+  CHECK(mmview(MMVIEW_UNSHARE, (unsigned long)u, page) == 0, "UNSHARE");
+  long a = create(), b = create();
+  CHECK(a > 0 && b > 0, "CREATE");
+  struct futex_pair f = {u, a, 0, 0};
+  pthread_t t;
+  pthread_create(&t, NULL, futex_waiter, &f);
+  struct timespec nap = {0, 100 * 1000 * 1000};
+  nanosleep(&nap, NULL);
+  migrate(b);
+  *u = 1; /* view b's copy */
+  f.woken = syscall(SYS_futex, u, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+  pthread_join(t, NULL);
+  CHECK(f.woken == 0 && f.waited, "a wake in view b woke %ld waiter(s) in view a%s", f.woken,
+        f.waited ? "" : " (which did not time out)");
+  return 1;
+}
+
 static _Atomic int mb_stop;
 static void *spin_in_view(void *arg) {
   migrate((long)arg);
@@ -624,6 +660,7 @@ int main(int argc, char **argv) {
   run("delete-while-thread-inside", t_delete_while_inside);
   run("thread-exits-inside-a-deleted-view", t_exit_inside_deleted_view);
   run("private-futex-across-views", t_futex_across_views);
+  run("private-futex-in-an-unshared-range-is-per-view", t_futex_in_unshared_range);
   run("membarrier-across-views", t_membarrier_across_views);
   run("stress-migrate-mmap-brk-fork", t_stress);
   return failures != 0;
