@@ -380,6 +380,32 @@ static int t_fork_single_view(void) {
   return 1;
 }
 
+/* fork from a view honours MADV_WIPEONFORK and MADV_DONTFORK set in the
+ * view's unshared range. */
+static int t_fork_wipe_and_dontfork(void) {
+  char *p = map_anon(3 * page);
+  CHECK(p, "mmap");
+  CHECK(mmview(MMVIEW_UNSHARE, (unsigned long)p, 3 * page) == 0, "UNSHARE");
+  long v = create();
+  CHECK(v > 0 && migrate(v) == 0, "CREATE/MIGRATE");
+  strcpy(p, "wiped?");
+  strcpy(p + page, "dontfork?");
+  strcpy(p + 2 * page, "copied");
+  CHECK(madvise(p, page, MADV_WIPEONFORK) == 0, "MADV_WIPEONFORK: %s", strerror(errno));
+  CHECK(madvise(p + page, page, MADV_DONTFORK) == 0, "MADV_DONTFORK: %s", strerror(errno));
+  pid_t pid = fork();
+  if (pid == 0)
+    _exit(p[0] != 0 ? 2 : can_read(p + page) ? 3 : strcmp(p + 2 * page, "copied") ? 4 : 0);
+  int st;
+  CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st), "child");
+  CHECK(WEXITSTATUS(st) == 0, "the child %s",
+        WEXITSTATUS(st) == 2   ? "kept a MADV_WIPEONFORK page's contents"
+        : WEXITSTATUS(st) == 3 ? "has a MADV_DONTFORK page"
+                               : "lost an ordinary page");
+  CHECK(strcmp(p, "wiped?") == 0, "the parent's page changed");
+  return 1;
+}
+
 static char *self_path;
 static int t_exec_drops_views(void) {
   long v = create();
@@ -656,6 +682,7 @@ int main(int argc, char **argv) {
   run("view-local-mapping", t_view_local_mapping);
   run("new-thread-starts-in-creators-view", t_new_thread_inherits_view);
   run("fork-gives-single-view-copy", t_fork_single_view);
+  run("fork-from-a-view-honours-wipeonfork-and-dontfork", t_fork_wipe_and_dontfork);
   run("exec-drops-views", t_exec_drops_views);
   run("delete-while-thread-inside", t_delete_while_inside);
   run("thread-exits-inside-a-deleted-view", t_exit_inside_deleted_view);
