@@ -44,7 +44,9 @@ std::vector<std::string> melf::objdump::verifyAArch64(const MelfFile &F) {
     std::vector<std::pair<uint64_t, uint64_t>> Bodies;
     for (size_t S = 0; S < M.Slots.size(); ++S) {
       const MetaSlot &Sl = M.Slots[S];
-      if (Sl.Addr < T.VAddr || Sl.Addr + Sl.Size > T.VAddr + T.Size)
+      // Overflow-safe: hostile metadata may hold any values.
+      if (Sl.Addr < T.VAddr || Sl.Size > T.Size ||
+          Sl.Addr - T.VAddr > T.Size - Sl.Size)
         return Out; // reported by the shared checks
       Bodies.push_back({Sl.Addr - M.bodyPrefix(S, V),
                         Sl.Addr + M.bodySize(S, V)});
@@ -64,8 +66,12 @@ std::vector<std::string> melf::objdump::verifyAArch64(const MelfFile &F) {
                       Twine(Size).str() + " bytes is not whole instructions");
         continue;
       }
-      for (uint64_t A = Sl.Addr; A < Sl.Addr + Size; A += 4) {
-        uint32_t W = support::endian::read32le(Img->data() + (A - T.VAddr));
+      // Every word read lies inside the image, whatever the body size says
+      // (a body larger than its slot is reported by the shared checks).
+      uint64_t Start = Sl.Addr - T.VAddr;
+      for (uint64_t O = Start; O - Start < Size && O + 4 <= Img->size(); O += 4) {
+        uint64_t A = T.VAddr + O;
+        uint32_t W = support::endian::read32le(Img->data() + O);
         if ((W & 0x7c000000u) != 0x14000000u) // B, BL
           continue;
         int64_t Off = SignExtend64<28>(int64_t(W & 0x03ffffffu) << 2);
