@@ -280,7 +280,7 @@ static int add_object(struct dl_phdr_info *info, size_t size, void *data) {
   }
   if (bad) {
     refuse(is_exe, path, why);
-    for (int i = 0; !is_exe && i < MELF_MAX_MODULES; i++)
+    for (int i = 0; i < MELF_MAX_MODULES; i++) /* said once per load */
       if (!refused[i].lo) {
         refused[i].lo = lo;
         refused[i].hi = hi;
@@ -320,13 +320,20 @@ int melf_in_area(uintptr_t a) {
 /* Views mode: a new module's area becomes per view. Where views already
  * exist, each starts with a copy of the base view's mapping (the default
  * image): the calling thread visits each to map its variant's image. */
+/* MMVIEW_UNSHARE or MMVIEW_SHARE of the module's parts (text, rodata,
+ * view-local data): 0, or -1 with errno set at the first failure. */
+static int area_op(const struct melf_module *m, long op) {
+  const uintptr_t at[3] = {m->text, m->rodata,
+                           m->bias + m->layout.vldata_vaddr};
+  const size_t len[3] = {m->text_size, m->rodata_size, m->layout.vldata_size};
+  for (int i = 0; i < 3; i++)
+    if (len[i] && melf_mmview(op, (long)at[i], (long)len[i]) != 0)
+      return -1;
+  return 0;
+}
+
 static void views_join(struct melf_module *m) {
-  uintptr_t vl = m->bias + m->layout.vldata_vaddr;
-  if (melf_mmview(MMVIEW_UNSHARE, (long)m->text, (long)m->text_size) != 0 ||
-      (m->rodata_size &&
-       melf_mmview(MMVIEW_UNSHARE, (long)m->rodata, (long)m->rodata_size) != 0) ||
-      (m->layout.vldata_size &&
-       melf_mmview(MMVIEW_UNSHARE, (long)vl, (long)m->layout.vldata_size) != 0)) {
+  if (area_op(m, MMVIEW_UNSHARE) != 0) {
     DBG("%s: its area cannot be made per view (%s): it runs the base "
         "view's image in every view", m->name, strerror(errno));
     return;
@@ -405,14 +412,8 @@ static void module_unloading(uintptr_t addr) {
     for (int j = i; j + 1 < melf_rt.nmods; j++)
       melf_rt.mod[j] = melf_rt.mod[j + 1];
     melf_rt.mod[--melf_rt.nmods] = 0;
-    if (m->per_view) {
-      uintptr_t vl = m->bias + m->layout.vldata_vaddr;
-      melf_mmview(MMVIEW_SHARE, (long)m->text, (long)m->text_size);
-      if (m->rodata_size)
-        melf_mmview(MMVIEW_SHARE, (long)m->rodata, (long)m->rodata_size);
-      if (m->layout.vldata_size)
-        melf_mmview(MMVIEW_SHARE, (long)vl, (long)m->layout.vldata_size);
-    }
+    if (m->per_view)
+      area_op(m, MMVIEW_SHARE);
     DBG("%s unloaded", m->name);
     if (m->fd >= 0)
       close(m->fd);

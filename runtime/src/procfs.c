@@ -13,7 +13,7 @@
 #include <fcntl.h>
 #include <string.h>
 
-static int rd_char(struct melf_reader *r) {
+int melf_read_char(struct melf_reader *r) {
   if (r->pos == r->len) {
     ssize_t n;
     do
@@ -32,7 +32,7 @@ int melf_next_mapping(struct melf_reader *r, uintptr_t *lo, uintptr_t *hi,
   int c;
   uintptr_t v[2] = {0, 0};
   for (int k = 0; k < 2; k++) {
-    while ((c = rd_char(r)) >= 0) {
+    while ((c = melf_read_char(r)) >= 0) {
       int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
       if (d < 0)
         break;
@@ -41,10 +41,10 @@ int melf_next_mapping(struct melf_reader *r, uintptr_t *lo, uintptr_t *hi,
     if (c < 0)
       return 0;
   }
-  c = rd_char(r); /* first permission character */
+  c = melf_read_char(r); /* first permission character */
   *readable = c == 'r';
   while (c >= 0 && c != '\n')
-    c = rd_char(r);
+    c = melf_read_char(r);
   *lo = v[0];
   *hi = v[1];
   return 1;
@@ -100,11 +100,11 @@ int melf_seccomp_state(void) {
     return -1;
   const char *key = "Seccomp:";
   int state = -1, k = 0, c, bol = 1;
-  while ((c = rd_char(&r)) >= 0) {
+  while ((c = melf_read_char(&r)) >= 0) {
     if (bol && key[k] == c) {
       if (!key[++k]) {
         do /* skip the blanks after the key */
-          c = rd_char(&r);
+          c = melf_read_char(&r);
         while (c == ' ' || c == '\t');
         state = c >= '0' && c <= '9' ? c - '0' : -1;
         break;
@@ -118,7 +118,16 @@ int melf_seccomp_state(void) {
   return state;
 }
 
+/* Under the switch lock: the module records melf_scan_words reads are
+ * unmapped by dlclose. */
 int melf_check_stack(void) {
+  melf_lock();
+  int rc = melf_check_stack_locked();
+  melf_unlock();
+  return rc;
+}
+
+int melf_check_stack_locked(void) {
   if (!melf_rt.nmods)
     return 0;
   uintptr_t sp = (uintptr_t)__builtin_frame_address(0);

@@ -128,10 +128,15 @@ struct melf_reader {
   char buf[2048];
 };
 
+/* Next byte of the reader's file, or -1 at the end (EINTR retried). */
+MELF_HIDDEN int melf_read_char(struct melf_reader *r);
 /* Next mapping of /proc/self/maps: [lo, hi), readable. 0 at the end. */
 MELF_HIDDEN int melf_next_mapping(struct melf_reader *r, uintptr_t *lo,
                                   uintptr_t *hi, int *readable);
-/* Does [from, to) hold a word inside a module's text part? */
+/* melf_check_stack with the switch lock held (the switch paths). */
+MELF_HIDDEN int melf_check_stack_locked(void);
+/* Does [from, to) hold a word inside a module's text part? Under the
+ * switch lock. */
 MELF_HIDDEN int melf_scan_words(uintptr_t from, uintptr_t to);
 /* Threads of this process other than `self`: fills tids[0..cap), returns the
  * total number, or -1 without /proc. */
@@ -152,7 +157,8 @@ MELF_HIDDEN void melf_scan_modules(void);
 /* Start-up, views mode: the area of every module becomes per view: 0, or
  * -1 with errno set. */
 MELF_HIDDEN int melf_views_unshare_all(void);
-/* Is `a` inside the text part of a module? AS-safe. */
+/* Is `a` inside the text part of a module? Under the switch lock (module
+ * records come and go with dlopen and dlclose). */
 MELF_HIDDEN int melf_in_area(uintptr_t a);
 /* The switch lock (switch.c): switches, module events. */
 MELF_HIDDEN void melf_lock(void);

@@ -62,7 +62,7 @@ static int remap_base(int id) {
 }
 
 static int switch_process_locked(int id, const char *what) {
-  if (atomic_load(&melf_checking) && melf_check_stack() == MELF_EUNSAFE)
+  if (atomic_load(&melf_checking) && melf_check_stack_locked() == MELF_EUNSAFE)
     return MELF_EUNSAFE;
   if (id == atomic_load(&melf_process_variant))
     return 0;
@@ -108,10 +108,9 @@ int melf_switch_process(int id) {
   return rc;
 }
 
-/* Moves the calling thread to view `v`, variant `id`'s. */
+/* Moves the calling thread to view `v`, variant `id`'s (checking mode:
+ * the caller checked the stack). */
 static int migrate_to(int id, long v) {
-  if (atomic_load(&melf_checking) && melf_check_stack() == MELF_EUNSAFE)
-    return MELF_EUNSAFE;
   if (melf_mmview(MMVIEW_MIGRATE, v, 0) < 0)
     return errno == EPERM ? MELF_ELOCKED : MELF_ESYS;
   melf_debug_set_thread(melf_gettid(), id);
@@ -122,7 +121,7 @@ static int migrate_to(int id, long v) {
 }
 
 static int switch_thread_views(int id) {
-  if (atomic_load(&melf_checking) && melf_check_stack() == MELF_EUNSAFE)
+  if (atomic_load(&melf_checking) && melf_check_stack_locked() == MELF_EUNSAFE)
     return MELF_EUNSAFE;
   if (melf_rt.view_of[id] < 0) {
     long v = melf_mmview(MMVIEW_CREATE, 0, 0);
@@ -151,10 +150,13 @@ int melf_switch_thread(int id) {
     return MELF_ELOCKED;
   if (id > 0 && id < melf_rt.nvariants && !melf_thread_may_run(id))
     return MELF_ENOTSUP; /* a CPU this thread may run on lacks a feature */
-  if (melf_rt.mode == MELF_MODE_VIEWS && id > 0 && id < melf_rt.nvariants) {
+  /* Its own view exists: no lock (checking mode scans the stack against
+   * the module records, which needs it). */
+  if (melf_rt.mode == MELF_MODE_VIEWS && id > 0 && id < melf_rt.nvariants &&
+      !atomic_load(&melf_checking)) {
     long v = __atomic_load_n(&melf_rt.view_of[id], __ATOMIC_ACQUIRE);
     if (v > 0)
-      return migrate_to(id, v); /* its own view: no lock */
+      return migrate_to(id, v);
   }
   pthread_mutex_lock(&switch_lock);
   int rc = melf_can_switch(id);

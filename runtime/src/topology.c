@@ -106,28 +106,15 @@ static int open_at_root(const char *path) {
   return open(buf, O_RDONLY | O_CLOEXEC);
 }
 
-/* One line of `fd` into buf (NUL-terminated, cut at cap): its length, or
- * -1 at the end. */
+/* One line into buf (NUL-terminated, cut at cap): its length, or -1 at
+ * the end of the file. */
 static int read_line(struct melf_reader *r, char *buf, int cap) {
-  int n = 0;
-  for (;;) {
-    if (r->pos == r->len) {
-      ssize_t k = read(r->fd, r->buf, sizeof r->buf);
-      if (k <= 0) {
-        buf[n] = 0;
-        return n ? n : -1;
-      }
-      r->len = (size_t)k;
-      r->pos = 0;
-    }
-    char c = r->buf[r->pos++];
-    if (c == '\n') {
-      buf[n] = 0;
-      return n;
-    }
+  int n = 0, c;
+  while ((c = melf_read_char(r)) >= 0 && c != '\n')
     if (n < cap - 1)
-      buf[n++] = c;
-  }
+      buf[n++] = (char)c;
+  buf[n] = 0;
+  return c < 0 && n == 0 ? -1 : n;
 }
 
 static uint64_t line_features(const char *v) {
