@@ -28,6 +28,9 @@ int main(void) {
   pin(0, -1);
   pin(0, 1);
   printf("switch to x86-64-v2 on cpus 0,1: %s\n", melf_strerror(melf_switch_thread(v2)));
+  pin(1, -1);
+  printf("pin to x86-64-v2 from cpu 1: %s\n", melf_strerror(melf_pin_to_variant(v2)));
+  pin(0, 1);
   int rc = melf_pin_to_variant(v2);
   cpu_set_t s;
   sched_getaffinity(0, sizeof s, &s);
