@@ -143,6 +143,15 @@ int melf_switch_process(int id);
  * the base view), MELF_ESYS. Not AS-safe. */
 int melf_lock_thread(void);
 
+/* ---- Record mode (MELF_RECORD=FILE) ------------------------------------ */
+
+/* Writes the allow-list of record mode now: the names of the executable's
+ * multivariant functions that the process called so far, one per line
+ * (the file `ld.melf --melf-reduce=NAME:FILE` reads). `path` NULL: the
+ * MELF_RECORD file (written again at exit); "%p" in it is the process id.
+ * Errors: MELF_EINVAL (not recording), MELF_ESYS. Not AS-safe. */
+int melf_record_write(const char *path);
+
 /* ---- Checking mode ------------------------------------------------------ */
 
 /* Enable (1) or disable (0) checking mode for every thread: a switch is

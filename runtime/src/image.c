@@ -52,13 +52,16 @@ int melf_module_usable(struct melf_module *m) {
  * safe point or run in other views. */
 int melf_map_module(struct melf_module *m, int local) {
   const struct melf_variant_rt *v = &m->layout.v[local];
-  if (melf_sys_mmap_fixed(m->text, m->text_size, PROT_READ | PROT_EXEC, m->fd,
+  /* Record mode (record.c): writable too, and its entries armed. */
+  if (melf_sys_mmap_fixed(m->text, m->text_size,
+                          PROT_READ | PROT_EXEC | melf_record_prot(m), m->fd,
                           v->text_off) != 0)
     return MELF_ESYS;
   if (m->rodata_size &&
       melf_sys_mmap_fixed(m->rodata, m->rodata_size, PROT_READ, m->fd,
                           v->rodata_off) != 0)
     return MELF_ESYS;
+  melf_record_arm(m);
   return 0;
 }
 

@@ -36,6 +36,9 @@ struct melf_layout {
   uint64_t text_vaddr, text_size;
   uint64_t rodata_vaddr, rodata_size;
   uint64_t vldata_vaddr, vldata_size;
+  /* Where the slot, body and string tables are, from the start of the
+   * metadata (trap messages and record mode read slots from memory). */
+  uint32_t slots_off, slot_size, bodies_off, strtab_off, strtab_size;
   struct melf_variant_rt v[MELF_MAX_VARIANTS];
 };
 

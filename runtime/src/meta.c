@@ -362,6 +362,11 @@ int melf_meta_parse(const void *meta, uint64_t size, uint64_t meta_vaddr,
   out->rodata_size = ro->size;
   out->vldata_vaddr = vl->vaddr;
   out->vldata_size = vl->size;
+  out->slots_off = h.slots_off;
+  out->slot_size = h.slot_size;
+  out->bodies_off = h.bodies_off;
+  out->strtab_off = h.strtab_off;
+  out->strtab_size = h.strtab_size;
 
   int nimages = 0;
   for (int i = 0; i < phnum; i++)

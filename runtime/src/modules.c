@@ -264,7 +264,9 @@ static int add_object(struct dl_phdr_info *info, size_t size, void *data) {
     melf_fmt(m->label, sizeof m->label, "%s: ", path);
   if (!bad)
     say_layout(m);
-  if (!bad && m->layout.nvariants > 1) {
+  /* The file: to map images, or for record mode's original bytes. */
+  const char *record = is_exe ? melf_env("MELF_RECORD") : 0;
+  if (!bad && (m->layout.nvariants > 1 || (record && *record))) {
     open_file(m, info->dlpi_name, meta, msize, meta_ph->p_offset);
     struct stat st;
     if (m->fd >= 0 && fstat(m->fd, &st) == 0 &&
@@ -292,6 +294,7 @@ static int add_object(struct dl_phdr_info *info, size_t size, void *data) {
   }
   m->lo = lo;
   m->hi = hi;
+  m->meta = meta;
   m->text = m->bias + m->layout.text_vaddr;
   m->text_size = m->layout.text_size;
   m->rodata = m->bias + m->layout.rodata_vaddr;

@@ -114,6 +114,7 @@ static void discover(void) {
     DBG("no PT_MELF_META: no MELF module");
     return;
   }
+  melf_trap_install(); /* a trap in an area gets its message (trap.c) */
   for (int i = 0; i < melf_rt.nvariants; i++)
     _melf_debug.names[i] = melf_rt.var[i].name;
   _melf_debug.nvariants = (uint32_t)melf_rt.nvariants;
@@ -240,6 +241,7 @@ void melf_init_once(void) {
   melf_lock();
   discover();
   apply_env_variant();
+  melf_record_start(); /* MELF_RECORD (record.c) */
   melf_unlock();
 }
 

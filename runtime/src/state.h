@@ -55,6 +55,7 @@ struct melf_module {
   uintptr_t text, rodata; /* run-time addresses of the per-image parts  */
   size_t text_size, rodata_size;
   struct melf_layout layout; /* validated metadata (link-time addresses)  */
+  const unsigned char *meta; /* its .melf.meta in memory (read-only)      */
   unsigned char local[MELF_MAX_VARIANTS];
   int mapped;     /* module id of the image in the base view             */
   int per_view;   /* views mode: the area is unshared (one image per view) */
@@ -191,6 +192,58 @@ MELF_HIDDEN int melf_module_usable(struct melf_module *m);
 /* Common checks of a switch request (under the lock): 0 to go on, 1 when
  * there is nothing to do, or an error. */
 MELF_HIDDEN int melf_can_switch(int id);
+
+/* ---- Slots of a module (slots.c): async-signal-safe readers ------------ */
+
+/* Code of the host architecture that fills trap padding and the bodies of
+ * functions a reduced variant removed (docs/melf-abi.md 4). */
+#if defined(__aarch64__)
+#define MELF_TRAP_UNIT 4u
+#else
+#define MELF_TRAP_UNIT 1u
+#endif
+
+/* One slot, run-time addresses: the body the module's variant `local` has
+ * there covers [entry - body_prefix, entry + body_size). */
+struct melf_slot_info {
+  uint32_t index;
+  uintptr_t entry, start, end; /* slot [start, end), entry inside it */
+  uint32_t body_size, body_prefix;
+  const char *name;
+};
+
+/* The module whose text part holds `a`, or NULL (no lock: the signal
+ * handlers read the module table as it is). */
+MELF_HIDDEN struct melf_module *melf_module_of_text(uintptr_t a);
+/* Slot `s` of module `m` with variant `local`'s body: 0, or -1 if out of
+ * range. */
+MELF_HIDDEN int melf_slot_get(const struct melf_module *m, uint32_t s,
+                              int local, struct melf_slot_info *out);
+/* The slot of `m` that covers `a` (prefix included): its index, or -1;
+ * with `before`/`after` (may be NULL) the nearest slots on either side of
+ * an address no slot covers (-1 where there is none). */
+MELF_HIDDEN int melf_slot_find(const struct melf_module *m, uintptr_t a,
+                               int *before, int *after);
+/* The module-local variant whose image the calling thread runs in `m`. */
+MELF_HIDDEN int melf_thread_image(const struct melf_module *m);
+/* Is the trap instruction at `a` (readable memory)? */
+MELF_HIDDEN int melf_is_trap_at(uintptr_t a);
+
+/* ---- Traps and record mode (trap.c, record.c) --------------------------- */
+
+/* Start-up: installs the handler that names a trap in a MELF area (once). */
+MELF_HIDDEN void melf_trap_install(void);
+/* Start-up (switch lock held): MELF_RECORD=FILE starts record mode. */
+MELF_HIDDEN void melf_record_start(void);
+/* Record mode maps module `m`'s images writable as well (PROT_WRITE), to
+ * arm and restore entries; 0 otherwise. */
+MELF_HIDDEN int melf_record_prot(const struct melf_module *m);
+/* After `m`'s image was mapped in the calling thread's view: arms every
+ * entry of a function not yet called (record mode only). */
+MELF_HIDDEN void melf_record_arm(const struct melf_module *m);
+/* From the trap handler: a record trap at `pc` in `m` is restored and the
+ * function recorded: 1 (the thread retries the instruction), else 0. */
+MELF_HIDDEN int melf_record_trap(const struct melf_module *m, uintptr_t pc);
 
 /* ---- Heterogeneous cores (topology.c) ----------------------------------- */
 
