@@ -191,7 +191,7 @@ void melf::objdump::printSlots(const MelfFile &F, raw_ostream &OS) {
 
 void melf::objdump::printJson(const MelfFile &F,
                               const std::vector<std::string> *Violations,
-                              raw_ostream &OS) {
+                              raw_ostream &OS, const AttackSurface *AS) {
   const Meta &M = F.meta();
   json::OStream J(OS, 2);
   J.object([&] {
@@ -282,6 +282,8 @@ void melf::objdump::printJson(const MelfFile &F,
             J.value(V);
         });
       });
+    if (AS)
+      jsonAttackSurface(*AS, J);
   });
   OS << "\n";
 }

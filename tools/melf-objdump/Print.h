@@ -3,6 +3,7 @@
 #ifndef MELF_OBJDUMP_PRINT_H
 #define MELF_OBJDUMP_PRINT_H
 
+#include "AttackSurface.h"
 #include "MelfFile.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/raw_ostream.h"
@@ -17,9 +18,10 @@ void printLayout(const MelfFile &F, llvm::raw_ostream &OS);
 void printSlots(const MelfFile &F, llvm::raw_ostream &OS);
 
 /// The whole report as one JSON object (schema: docs/melf-objdump.md).
-/// Violations is included as "verify" when non-null.
+/// Violations is included as "verify" when non-null, the attack surface
+/// as "attack_surface" when AS is.
 void printJson(const MelfFile &F, const std::vector<std::string> *Violations,
-               llvm::raw_ostream &OS);
+               llvm::raw_ostream &OS, const AttackSurface *AS = nullptr);
 
 /// Disassembles the text part of variant V (all slots, or only the slot
 /// named Symbol). Fails if there is no text part, the image is not inside

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "AttackSurface.h"
 #include "MelfFile.h"
 #include "Print.h"
 #include "Verify.h"
@@ -29,8 +30,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
   printSlots(File, OS);
   printJson(File, &Violations, OS);
   // Disassembly is the slow part: only for small text parts.
-  if (File.meta().Parts[MELF_PART_TEXT].Size <= 0x10000)
+  if (File.meta().Parts[MELF_PART_TEXT].Size <= 0x10000) {
     for (size_t V = 0; V < File.meta().Variants.size(); ++V)
       llvm::consumeError(disassemble(File, V, "", OS));
+    llvm::Expected<AttackSurface> AS = measureAttackSurface(File);
+    if (AS)
+      printAttackSurface(*AS, OS);
+    else
+      llvm::consumeError(AS.takeError());
+  }
   return 0;
 }

@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "AttackSurface.h"
 #include "MelfFile.h"
 #include "Print.h"
 #include "Verify.h"
@@ -88,6 +89,12 @@ cl::opt<bool> Json("json",
 cl::alias JsonShort("j", cl::desc("Alias for --json"), cl::aliasopt(Json),
                     cl::Grouping, cl::NotHidden);
 
+cl::opt<bool> AttackSurfaceOpt(
+    "attack-surface",
+    cl::desc("Per variant, the code a thread running it can execute and its "
+             "returns and gadgets, next to the whole program's"),
+    cl::cat(ObjdumpCat));
+
 // --help is cl's own option; -h is ours, as in llvm-dwarfdump.
 cl::opt<bool> HelpShort("h", cl::desc("Alias for --help"), cl::Grouping,
                         cl::cat(ObjdumpCat));
@@ -104,7 +111,10 @@ cl::extrahelp ExitStatusHelp(ExitStatusText);
 struct Request {
   bool Variants = false, Layout = false, Slots = false;
   bool Disassemble = false, Verify = false, Json = false;
-  bool reports() const { return Variants || Layout || Slots || Disassemble; }
+  bool AttackSurface = false;
+  bool reports() const {
+    return Variants || Layout || Slots || Disassemble || AttackSurface;
+  }
 };
 
 [[noreturn]] void usageError(const Twine &T) {
@@ -138,6 +148,7 @@ Request parseArgs(int Argc, char **Argv) {
   R.Disassemble = Disassemble;
   R.Verify = Verify;
   R.Json = Json;
+  R.AttackSurface = AttackSurfaceOpt;
   if (!R.reports() && !R.Verify && !R.Json)
     usageError("no option given");
   if (Files.empty())
@@ -228,8 +239,18 @@ int run(const Request &R, StringRef Path) {
   std::vector<std::string> Violations;
   if (R.Verify)
     Violations = verify(F);
+  std::optional<AttackSurface> Surface;
+  if (R.AttackSurface) {
+    Expected<AttackSurface> AS = measureAttackSurface(F);
+    if (!AS) {
+      fileError(Path, toString(AS.takeError()));
+      return ExitError;
+    }
+    Surface = std::move(*AS);
+  }
   if (R.Json) {
-    printJson(F, R.Verify ? &Violations : nullptr, outs());
+    printJson(F, R.Verify ? &Violations : nullptr, outs(),
+              Surface ? &*Surface : nullptr);
     return Violations.empty() ? ExitOk : ExitError;
   }
   int Status = ExitOk;
@@ -242,6 +263,8 @@ int run(const Request &R, StringRef Path) {
     printLayout(F, outs());
   if (R.Slots)
     printSlots(F, outs());
+  if (Surface)
+    printAttackSurface(*Surface, outs());
   if (R.Disassemble) {
     // An unknown --variant ends this file's report (no --verify either).
     Expected<std::vector<size_t>> Vs = variantsToDisassemble(F);

@@ -69,6 +69,23 @@ print("parts", " ".join("%s:%#x+%#x" % (p["name"], p["address"], p["size"])
                         for p in parts if p["present"]))
 print("totals slots=%d images=%d padding=%d image_bytes=%d" % (
     tot["slots"], tot["images"], tot["padding_bytes"], tot["image_bytes"]))
+if "attack_surface" in doc:
+    a = need(doc, "attack_surface", dict)
+    need(a, "gadget_max_instructions", INT)
+    need(a, "functions", INT)
+    for k in ("program", "outside_area"):
+        for f in ("code_bytes", "returns", "gadgets"):
+            need(need(a, k, dict), f, INT)
+    for v in need(a, "variants", list):
+        need(v, "name", str)
+        need(v, "in_file", bool)
+        for k in ("total", "area"):
+            for f in ("functions", "code_bytes", "returns", "gadgets"):
+                need(need(v, k, dict), f, INT)
+    print("attack_surface " + " ".join(
+        "%s:%d/%d/%d" % (v["name"], v["total"]["code_bytes"],
+                         v["total"]["returns"], v["total"]["gadgets"])
+        for v in a["variants"]))
 if "verify" in doc:
     v = need(doc, "verify", dict)
     print("verify valid=%s violations=%d" % (
