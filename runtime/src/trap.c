@@ -4,7 +4,8 @@
  * The linker fills slot padding, the gaps between slots and the bodies of
  * the functions a reduced variant removed with the trap (docs/melf-abi.md
  * 4): hlt on x86-64, which faults in user mode with SIGSEGV (si_code
- * SI_KERNEL, the PC on the hlt), udf #0 on AArch64 (SIGILL, ILL_ILLOPC).
+ * SI_KERNEL, the PC on the hlt), udf #0 on AArch64 (SIGILL; ILL_ILLOPC
+ * from Linux, ILL_ILLOPN from qemu-user).
  * libmelf's handler for both signals looks at the PC: on a trap inside a
  * module's text part it prints one line that names the function, the
  * variant (and view) and what happened, then lets the signal take its
@@ -54,7 +55,8 @@ static int area_trap(int sig, const siginfo_t *si, uintptr_t pc) {
   if (sig != SIGSEGV || si->si_code != SI_KERNEL)
     return 0;
 #elif defined(__aarch64__)
-  if (sig != SIGILL || si->si_code != ILL_ILLOPC)
+  /* Linux says ILL_ILLOPC, qemu-user ILL_ILLOPN: any fault's code. */
+  if (sig != SIGILL || si->si_code <= 0)
     return 0;
 #else
   return 0;
