@@ -91,10 +91,18 @@ static void report(uintptr_t pc, uintptr_t ret) {
   if (s >= 0 && melf_slot_get(m, (uint32_t)s, local, &si) == 0 &&
       melf_is_trap_at(si.entry)) {
     /* Its entry traps: the function is not in this image (a reduced
-     * variant removed it). */
-    n = melf_fmt(buf, sizeof buf, "thread %d called '%s', which is not in its "
-                 "variant '%s'%s%s (trap at %p", (int)melf_gettid(), si.name,
-                 variant, where, view, (void *)pc);
+     * variant removed it). Entered elsewhere than at the entry: a plain
+     * slot of the whole-text area may hold several functions. */
+    if (pc == si.entry)
+      n = melf_fmt(buf, sizeof buf, "thread %d called '%s', which is not in "
+                   "its variant '%s'%s%s (trap at %p", (int)melf_gettid(),
+                   si.name, variant, where, view, (void *)pc);
+    else
+      n = melf_fmt(buf, sizeof buf, "thread %d reached '%s'%s%lx, which is "
+                   "not in its variant '%s'%s%s (trap at %p", (int)melf_gettid(),
+                   si.name, pc < si.entry ? "-" : "+",
+                   (unsigned long)(pc < si.entry ? si.entry - pc : pc - si.entry),
+                   variant, where, view, (void *)pc);
     if (pc == si.entry && ret) {
       n += melf_fmt(buf + n, sizeof buf - n, ", return address");
       n = say_place(buf, sizeof buf, n, ret);

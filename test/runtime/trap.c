@@ -25,6 +25,10 @@
 // RUN: chmod +x %t.d
 // RUN: not --crash %t.d removed 2>&1 | FileCheck %s --check-prefix=REMOVED-DEF --implicit-check-not=melf:
 // REMOVED-DEF: melf: thread {{[0-9]+}} called 'secret', which is not in its variant 'default'
+// Entered past its entry (a plain slot of --melf-area=all may hold several
+// functions): named with the offset.
+// RUN: not --crash %t.r inside size 2>&1 | FileCheck %s --check-prefix=INSIDE --implicit-check-not=melf:
+// INSIDE: melf: thread {{[0-9]+}} reached 'secret'+0x1, which is not in its variant 'size' (trap at 0x{{[0-9a-f]+}})
 // RUN: not --crash %t.r padding 2>&1 | FileCheck %s --check-prefix=PADDING --implicit-check-not=melf:
 // PADDING: melf: thread {{[0-9]+}} jumped into the trap padding of 'tiny' in variant 'default': entry+0x{{[0-9a-f]+}}, past the end of its body
 // RUN: not --crash %t.r gap 2>&1 | FileCheck %s --check-prefix=GAP --implicit-check-not=melf:
@@ -101,6 +105,9 @@ int main(int argc, char **argv) {
   if (!strcmp(what, "call") || !strcmp(what, "removed")) {
     printf("calling caller(5) in %s\n", melf_variant_name(melf_current_variant()));
     printf("caller(5) = %d\n", caller(5));
+  } else if (!strcmp(what, "inside")) {
+    int (*into)(int) = (int (*)(int))((uintptr_t)secret + 1);
+    printf("secret+1: %d\n", into(1));
   } else if (!strcmp(what, "thread")) {
     pthread_t t;
     pthread_create(&t, 0, in_thread, 0);
