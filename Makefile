@@ -20,6 +20,7 @@ build: $(BUILD)/build.ninja
 	ninja -C $(BUILD) -j$(JOBS)
 
 demo: setup
+	@bash scripts/setup.sh --kernel
 	@$(MAKE) --no-print-directory build
 	@bash examples/demo.sh $(BUILD)
 

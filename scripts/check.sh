@@ -37,6 +37,10 @@ stage realworld 900 "$RESULTS/realworld.xml" \
 # build the kernel (ccache and the O= tree make later runs incremental).
 stage kernel 2400 "$RESULTS/kernel.xml" \
   bash "$ROOT/kernel/harness/run-kernel-tests.sh" "$BUILD" "$RESULTS/kernel.xml"
+# `make demo`'s views part: the same kernel boots with the examples and the
+# switch benchmarks, and the demo's report says what it should.
+stage demo-views 600 "$RESULTS/demo-views.xml" \
+  bash "$ROOT/kernel/harness/check-demo.sh" "$BUILD" "$RESULTS/demo-views.xml"
 # Each patch of the series is clean for the kernel's scripts/checkpatch.pl.
 stage kernel-checkpatch 300 "$RESULTS/kernel-checkpatch.xml" \
   bash "$ROOT/kernel/harness/check-patches.sh" "$RESULTS/kernel-checkpatch.xml"
