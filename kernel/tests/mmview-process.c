@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -289,6 +291,77 @@ static int t_memory_comes_back(void) {
   return 1;
 }
 
+// The memory cgroup of a process is found through its mm's owner, one of
+// its threads. When the owner exits while every other thread is in a view,
+// another thread (in a view) must take over, or the process's memory is
+// charged to the root group and escapes memory.max.
+static const char memcg_dir[] = "/sys/fs/cgroup/mmview-test";
+static long memcg_current(void) {
+  char path[128], buf[64] = {0};
+  snprintf(path, sizeof path, "%s/memory.current", memcg_dir);
+  int fd = open(path, O_RDONLY);
+  long n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+  if (fd >= 0)
+    close(fd);
+  return n > 0 ? atol(buf) : -1;
+}
+
+static long memcg_view;
+static void *memcg_worker(void *arg) {
+  pid_t leader = (pid_t)(uintptr_t)arg;
+  const char *name = "memcg-charges-after-the-owner-exits";
+  if (migrate(memcg_view) != 0) {
+    printf("CASE FAIL mmview-process/%s: MIGRATE: %s\n", name, strerror(errno));
+    _exit(1);
+  }
+  // Wait until the leader (the mm's owner) has exited.
+  char stat[64], buf[256];
+  snprintf(stat, sizeof stat, "/proc/%d/task/%d/stat", leader, leader);
+  for (int i = 0; i < 500; i++) {
+    int fd = open(stat, O_RDONLY);
+    long n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+    if (fd >= 0)
+      close(fd);
+    if (n <= 0 || strstr(buf, ") Z ") || strstr(buf, ") X "))
+      break;
+    usleep(10000);
+  }
+  long before = memcg_current();
+  size_t len = 16 << 20;
+  char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) {
+    printf("CASE FAIL mmview-process/%s: mmap: %s\n", name, strerror(errno));
+    _exit(1);
+  }
+  memset(p, 1, len);
+  long after = memcg_current();
+  if (before < 0 || after - before < (long)len / 2) {
+    printf("CASE FAIL mmview-process/%s: 16 MiB touched from a view after the owner exited: "
+           "memory.current %ld -> %ld\n", name, before, after);
+    _exit(1);
+  }
+  _exit(0);
+}
+
+static int t_memcg_after_owner_exits(void) {
+  char path[128], pid[32];
+  mkdir("/sys/fs/cgroup", 0755);
+  if (mount("none", "/sys/fs/cgroup", "cgroup2", 0, NULL) != 0 && errno != EBUSY)
+    CHECK(0, "mount cgroup2: %s", strerror(errno));
+  CHECK(write_file("/sys/fs/cgroup/cgroup.subtree_control", "+memory") == 0,
+        "enabling the memory controller: %s", strerror(errno));
+  CHECK(mkdir(memcg_dir, 0755) == 0 || errno == EEXIST, "mkdir %s", memcg_dir);
+  snprintf(path, sizeof path, "%s/cgroup.procs", memcg_dir);
+  snprintf(pid, sizeof pid, "%d", getpid());
+  CHECK(write_file(path, pid) == 0, "joining %s: %s", memcg_dir, strerror(errno));
+  memcg_view = create();
+  CHECK(memcg_view > 0, "CREATE");
+  pthread_t t;
+  CHECK(pthread_create(&t, NULL, memcg_worker, (void *)(uintptr_t)getpid()) == 0,
+        "pthread_create");
+  pthread_exit(NULL);  // the leader, the mm's owner, exits; the worker ends the case
+}
+
 int main(void) {
   page = sysconf(_SC_PAGESIZE);
   if (syscall(MELF_SYS_MMVIEW, MMVIEW_CURRENT) != 0) {
@@ -303,5 +376,6 @@ int main(void) {
   run("core-dump-from-a-view", t_coredump_from_view);
   run("large-region-mirrored-and-zapped", t_large_region_mirrored);
   run("memory-comes-back", t_memory_comes_back);
+  run("memcg-charges-after-the-owner-exits", t_memcg_after_owner_exits);
   return failures != 0;
 }
