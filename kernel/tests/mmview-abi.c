@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <linux/mempolicy.h>
 #include <linux/userfaultfd.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -256,6 +257,48 @@ static int t_userfaultfd(void) {
   return 1;
 }
 
+// A thread in a view faults on memory a userfaultfd watches: the fault
+// waits for the handler (a thread in the base view) like any other
+// thread's, instead of SIGBUS.
+static int uffd_fd;
+static char *uffd_area;
+static void *uffd_handler(void *arg) {
+  (void)arg;
+  static char src[4096] __attribute__((aligned(4096)));
+  struct uffd_msg msg;
+  while (read(uffd_fd, &msg, sizeof msg) == sizeof msg) {
+    if (msg.event != UFFD_EVENT_PAGEFAULT)
+      continue;
+    memset(src, 'h', page);
+    struct uffdio_copy cp = {.dst = msg.arg.pagefault.address & ~(unsigned long)(page - 1),
+                             .src = (unsigned long)src, .len = page};
+    ioctl(uffd_fd, UFFDIO_COPY, &cp);
+  }
+  return NULL;
+}
+
+static int t_userfaultfd_fault_in_view(void) {
+  uffd_area = map_anon(4 * page);
+  CHECK(uffd_area, "mmap");
+  uffd_fd = syscall(SYS_userfaultfd, O_CLOEXEC);
+  CHECK(uffd_fd >= 0, "userfaultfd: %s", strerror(errno));
+  struct uffdio_api api = {.api = UFFD_API};
+  CHECK(ioctl(uffd_fd, UFFDIO_API, &api) == 0, "UFFDIO_API: %s", strerror(errno));
+  struct uffdio_register reg = {.range = {.start = (unsigned long)uffd_area, .len = 4 * page},
+                                .mode = UFFDIO_REGISTER_MODE_MISSING};
+  CHECK(ioctl(uffd_fd, UFFDIO_REGISTER, &reg) == 0, "UFFDIO_REGISTER: %s", strerror(errno));
+  pthread_t t;
+  CHECK(pthread_create(&t, NULL, uffd_handler, NULL) == 0, "pthread_create");
+  CHECK(into_view(), "into a view");
+  // A read and a write fault, each resolved by the handler.
+  CHECK(uffd_area[page] == 'h', "the view read %d through userfaultfd", uffd_area[page]);
+  uffd_area[2 * page] = 'w';
+  CHECK(uffd_area[2 * page] == 'w' && uffd_area[2 * page + 1] == 'h', "the write fault");
+  CHECK(migrate(0) > 0, "MIGRATE 0");
+  CHECK(uffd_area[2 * page] == 'w', "the base view reads %d", uffd_area[2 * page]);
+  return 1;
+}
+
 int main(void) {
   page = sysconf(_SC_PAGESIZE);
   if (syscall(MELF_SYS_MMVIEW, MMVIEW_CURRENT) != 0) {
@@ -274,5 +317,6 @@ int main(void) {
   run("prctl-set-mm-reaches-the-process", t_prctl_set_mm);
   run("prctl-thp-disable-reaches-the-process", t_prctl_thp_disable);
   run("userfaultfd-registers-the-process-memory", t_userfaultfd);
+  run("userfaultfd-fault-from-a-view-waits-for-the-handler", t_userfaultfd_fault_in_view);
   return failures != 0;
 }
