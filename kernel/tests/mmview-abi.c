@@ -299,6 +299,29 @@ static int t_userfaultfd_fault_in_view(void) {
   return 1;
 }
 
+// A view's unshared range holds memory of its own: a call that reports
+// into a buffer there writes the view's copy (mincore), or is refused
+// (calls that run on the process's master, such as get_mempolicy), and the
+// base view's copy is never touched.
+static int t_buffers_in_unshared_range(void) {
+  char *u = map_anon(page), *sh = map_anon(4 * page);
+  CHECK(u && sh, "mmap");
+  memset(sh, 's', 4 * page);
+  memset(u, 0x55, page);
+  CHECK(mmview(MMVIEW_UNSHARE, (unsigned long)u, page) == 0, "UNSHARE: %s", strerror(errno));
+  CHECK(into_view(), "into a view");
+  memset(u, 0x2a, page);  // the view's copy
+  CHECK(mincore(sh, 4 * page, (unsigned char *)u) == 0, "mincore: %s", strerror(errno));
+  CHECK((u[0] & 1) && (u[3] & 1) && u[4] == 0x2a,
+        "mincore from a view wrote %#x %#x %#x into the view's buffer", u[0], u[3], u[4]);
+  int *mode = (int *)(u + 64);
+  EXPECT_ERR(syscall(SYS_get_mempolicy, mode, NULL, 0, sh, MPOL_F_ADDR), EFAULT);
+  CHECK(migrate(0) > 0, "MIGRATE 0");
+  for (long i = 0; i < page; i++)
+    CHECK(u[i] == 0x55, "the base view's copy changed at %ld: %#x", i, u[i]);
+  return 1;
+}
+
 int main(void) {
   page = sysconf(_SC_PAGESIZE);
   if (syscall(MELF_SYS_MMVIEW, MMVIEW_CURRENT) != 0) {
@@ -318,5 +341,6 @@ int main(void) {
   run("prctl-thp-disable-reaches-the-process", t_prctl_thp_disable);
   run("userfaultfd-registers-the-process-memory", t_userfaultfd);
   run("userfaultfd-fault-from-a-view-waits-for-the-handler", t_userfaultfd_fault_in_view);
+  run("buffers-in-an-unshared-range-stay-the-view-s", t_buffers_in_unshared_range);
   return failures != 0;
 }
