@@ -2,36 +2,59 @@
 # What libmelf and the MELF layout add to a small program (issue goal for
 # embedded users: <= 12 KiB text and <= 4 KiB bss added): bench/hello.c
 # with one multivariant function (one non-default variant), linked with
-# ld.melf and libmelf, next to the same program built plainly. Prints the
-# sizes (size(1)'s text/data/bss and the file), what is added, and where the
-# added text comes from: libmelf's code and read-only data, and the MELF
-# area's page-aligned parts (the text part and the per-image unwind tables,
-# one page each at least). Not a test.
+# ld.melf and each runtime profile -- libmelf (full) and libmelf_min
+# (minimal: start-up selection only) -- next to the same program built
+# plainly. Prints the sizes (size(1)'s text/data/bss and the file), what is
+# added, and where the added text comes from: the MELF area's page-aligned
+# parts (the text part and the per-image unwind tables, one page each at
+# least) and the rest (the runtime's code and read-only data, ld.melf's
+# metadata, dynamic symbols).
 #
-#   bench/footprint.sh BUILD_DIR
+#   bench/footprint.sh BUILD_DIR [--check]
+#
+# --check: exit 1 unless the minimal runtime meets the goal (the test
+# test/runtime/min-footprint.test runs it).
 set -euo pipefail
-build=$(cd "${1:?usage: footprint.sh BUILD_DIR}" && pwd)
+build=$(cd "${1:?usage: footprint.sh BUILD_DIR [--check]}" && pwd)
+check=${2:-}
 here=$(cd "$(dirname "$0")" && pwd)
 out=$build/bench/footprint
 mkdir -p "$out"
-cflags=$("$build/bin/melf-config" --cflags)
-ldflags=$("$build/bin/melf-config" --ldflags)
+cfg=$build/bin/melf-config
+cflags=$("$cfg" --cflags)
 clang-19 -O2 -DVARIANTS=0 "$here/hello.c" -o "$out/plain"
 # shellcheck disable=SC2086
-clang-19 $cflags -O2 -DVARIANTS=1 "$here/hello.c" $ldflags -o "$out/melf"
+clang-19 $cflags -O2 -DVARIANTS=1 "$here/hello.c" $("$cfg" --ldflags) -o "$out/melf"
+# shellcheck disable=SC2086
+clang-19 $cflags -O2 -DVARIANTS=1 -DMIN_RUNTIME=1 "$here/hello.c" \
+  $("$cfg" --runtime=min --ldflags) -o "$out/melf-min"
 sizes() { size "$1" | awk 'NR == 2 {print $1, $2, $3}'; }
+sec() { size -A "$1" | awk -v n="$2" '$1 == n {s = $2} END {print s + 0}'; }
 read -r pt pd pb <<<"$(sizes "$out/plain")"
-read -r mt md mb <<<"$(sizes "$out/melf")"
-pf=$(stat -c %s "$out/plain") mf=$(stat -c %s "$out/melf")
-sec() { size -A "$out/melf" | awk -v n="$1" '$1 == n {print $2}'; }
-area=$(( $(sec .melf.text) + $(sec .eh_frame) - $(size -A "$out/plain" | awk '$1 == ".eh_frame" {print $2}') ))
+pf=$(stat -c %s "$out/plain")
 echo "footprint: hello with one multivariant function (bytes)"
-printf '  %-28s %8s %8s %8s %9s\n' "" text data bss file
-printf '  %-28s %8d %8d %8d %9d\n' "plain program" "$pt" "$pd" "$pb" "$pf"
-printf '  %-28s %8d %8d %8d %9d\n' "MELF program" "$mt" "$md" "$mb" "$mf"
-printf '  %-28s %8d %8d %8d %9d\n' "added" $((mt - pt)) $((md - pd)) $((mb - pb)) $((mf - pf))
-printf '  %-28s %8d   (MELF text part and unwind tables, whole pages)\n' "  of which the MELF area" "$area"
-printf '  %-28s %8d   (libmelf code, read-only data, ld.melf metadata)\n' "  of which the rest" $((mt - pt - area))
-printf '  goal: <= 12288 text added (%s), <= 4096 bss added (%s)\n' \
-  "$( [ $((mt - pt)) -le 12288 ] && echo met || echo "not met")" \
-  "$( [ $((mb - pb)) -le 4096 ] && echo met || echo "not met")"
+printf '  %-30s %8s %8s %8s %9s\n' "" text data bss file
+printf '  %-30s %8d %8d %8d %9d\n' "plain program" "$pt" "$pd" "$pb" "$pf"
+status=0
+for p in full min; do
+  exe=$out/melf$([ $p = min ] && echo -min || true)
+  read -r mt md mb <<<"$(sizes "$exe")"
+  mf=$(stat -c %s "$exe")
+  area=$(( $(sec "$exe" .melf.text) + $(sec "$exe" .eh_frame) - $(sec "$out/plain" .eh_frame) ))
+  ta=$((mt - pt)) ba=$((mb - pb))
+  name=$([ $p = min ] && echo "minimal runtime (libmelf_min)" || echo "full runtime (libmelf)")
+  echo "  $name"
+  printf '  %-30s %8d %8d %8d %9d\n' "  MELF program" "$mt" "$md" "$mb" "$mf"
+  printf '  %-30s %8d %8d %8d %9d\n' "  added" "$ta" $((md - pd)) "$ba" $((mf - pf))
+  printf '  %-30s %8d   (MELF text part and unwind tables, whole pages)\n' "    of which the MELF area" "$area"
+  printf '  %-30s %8d   (runtime code, read-only data, metadata, dynamic symbols)\n' "    of which the rest" $((ta - area))
+  met_t=$([ "$ta" -le 12288 ] && echo met || echo "not met")
+  met_b=$([ "$ba" -le 4096 ] && echo met || echo "not met")
+  printf '    goal: <= 12288 text added (%s), <= 4096 bss added (%s)\n' "$met_t" "$met_b"
+  if [ $p = min ] && { [ "$met_t" != met ] || [ "$met_b" != met ]; }; then
+    status=1
+  fi
+done
+if [ "$check" = --check ]; then
+  exit $status
+fi

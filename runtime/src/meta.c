@@ -19,6 +19,33 @@
 static const char *const part_names[MELF_PART_COUNT] = {"text", "rodata",
                                                         "vldata"};
 
+/*
+ * The minimal runtime (runtime/min/) builds this file with MELF_META_MIN:
+ *  - FAIL(name, fmt, ...) writes only `name`, the check's short name, not
+ *    the message `fmt` (the messages alone would be larger than that
+ *    runtime; `melf-objdump --verify` runs the same checks and prints them);
+ *  - only the checks of what it reads run (#ifndef MELF_META_MIN marks the
+ *    others): the header, the variant table, the text and rodata parts, the
+ *    images; not the slot, body and string tables, which it never reads;
+ *  - records are read in place (the metadata is in memory, 8-byte
+ *    aligned, checked first), not copied, and `out` is not cleared past the
+ *    variants it fills.
+ * Every caller names its message buffer why, whylen.
+ */
+#ifdef MELF_META_MIN
+#define READ(dst, src) __builtin_memcpy_inline(&(dst), (src), sizeof(dst))
+#define FAIL(name, ...) fail(why, whylen, name)
+static int fail(char *why, size_t len, const char *name) {
+  size_t i = 0;
+  for (; why && name[i] && i + 1 < len; i++)
+    why[i] = name[i];
+  if (why && len)
+    why[i] = 0;
+  return MELF_ECORRUPT;
+}
+#else
+#define READ(dst, src) memcpy(&(dst), (src), sizeof(dst))
+#define FAIL(name, ...) fail(why, whylen, __VA_ARGS__)
 static int fail(char *why, size_t len, const char *fmt, ...) {
   __builtin_va_list ap;
   __builtin_va_start(ap, fmt);
@@ -27,6 +54,7 @@ static int fail(char *why, size_t len, const char *fmt, ...) {
   __builtin_va_end(ap);
   return MELF_ECORRUPT;
 }
+#endif
 
 /* [a, a+n) inside [b, b+m), without overflow. */
 static int inside(uint64_t a, uint64_t n, uint64_t b, uint64_t m) {
@@ -34,7 +62,9 @@ static int inside(uint64_t a, uint64_t n, uint64_t b, uint64_t m) {
 }
 
 static int valid_name(const char *n) {
-  size_t len = strnlen(n, MELF_NAME_MAX);
+  size_t len = 0;
+  while (len < MELF_NAME_MAX && n[len])
+    len++;
   if (melf_check_variant_name(n, len) != MELF_NAME_OK)
     return 0;
   for (size_t i = len; i < MELF_NAME_MAX; i++)
@@ -54,19 +84,20 @@ static const struct melf_ph *load_of(const struct melf_ph *ph, int phnum,
 
 static int check_part(const struct melf_meta_part *p, const char *name,
                       uint64_t page, char *why, size_t whylen) {
+  (void)name; /* not in MELF_META_MIN's messages */
   if (p->size == 0) {
     if (p->vaddr != 0)
-      return fail(why, whylen, "%s part: address %lx with size 0", name,
+      return FAIL("part address, size 0", "%s part: address %lx with size 0", name,
                   (unsigned long)p->vaddr);
     return 0;
   }
   if (p->vaddr % page || p->size % page)
-    return fail(why, whylen,
+    return FAIL("part alignment",
                 "%s part [%lx, +%lx) is not page-aligned (page %lu)",
                 name, (unsigned long)p->vaddr, (unsigned long)p->size,
                 (unsigned long)page);
   if (p->vaddr + p->size < p->vaddr)
-    return fail(why, whylen, "%s part wraps around", name);
+    return FAIL("part wraps around", "%s part wraps around", name);
   return 0;
 }
 
@@ -75,31 +106,33 @@ static int check_header(const struct melf_meta_header *h, uint64_t size,
                         uint32_t expect_arch, uint64_t sys_page, char *why,
                         size_t whylen) {
   if (h->magic != MELF_META_MAGIC)
-    return fail(why, whylen, "bad metadata magic %x", h->magic);
+    return FAIL("magic", "bad metadata magic %x", h->magic);
   if (h->version != MELF_META_VERSION)
-    return fail(why, whylen, "unsupported metadata version %u", h->version);
+    return FAIL("version", "unsupported metadata version %u", h->version);
   if (h->header_size < sizeof *h || h->header_size > size)
-    return fail(why, whylen, "bad header_size %u", h->header_size);
+    return FAIL("header_size", "bad header_size %u", h->header_size);
   if (h->flags != 0)
-    return fail(why, whylen, "unknown metadata flags %x", h->flags);
+    return FAIL("flags", "unknown metadata flags %x", h->flags);
   if (h->page_size < 4096 || (h->page_size & (h->page_size - 1)))
-    return fail(why, whylen, "bad page_size %u", h->page_size);
+    return FAIL("page_size", "bad page_size %u", h->page_size);
   if (sys_page && h->page_size % sys_page)
-    return fail(why, whylen,
+    return FAIL("page_size vs system page",
                 "metadata page size %u is not a multiple of the system page "
                 "size %lu",
                 h->page_size, (unsigned long)sys_page);
   if (expect_arch && h->arch != expect_arch)
-    return fail(why, whylen,
+    return FAIL("arch",
                 "metadata arch %u does not match this machine (%u)", h->arch,
                 expect_arch);
   if (h->nvariants < 1 || h->nvariants > MELF_MAX_VARIANTS)
-    return fail(why, whylen, "bad nvariants %u (1..%u)", h->nvariants,
+    return FAIL("nvariants", "bad nvariants %u (1..%u)", h->nvariants,
                 MELF_MAX_VARIANTS);
   if (h->variant_size < sizeof(struct melf_meta_variant))
-    return fail(why, whylen, "bad variant_size %u", h->variant_size);
+    return FAIL("variant_size", "bad variant_size %u", h->variant_size);
+#ifndef MELF_META_MIN
   if (h->slot_size < sizeof(struct melf_meta_slot))
-    return fail(why, whylen, "bad slot_size %u", h->slot_size);
+    return FAIL("slot_size", "bad slot_size %u", h->slot_size);
+#endif
   return 0;
 }
 
@@ -110,27 +143,31 @@ static int check_tables(const struct melf_meta_header *h,
                         size_t whylen) {
   uint64_t vend =
       (uint64_t)h->variants_off + (uint64_t)h->nvariants * h->variant_size;
+  if (h->variants_off < h->header_size || vend > size)
+    return FAIL("variant table bounds", "variant table [%u, +%lu) outside the metadata",
+                h->variants_off, (unsigned long)(vend - h->variants_off));
+#ifndef MELF_META_MIN
   uint64_t send = (uint64_t)h->slots_off + (uint64_t)h->nslots * h->slot_size;
   uint64_t zend = (uint64_t)h->bodies_off +
                   (uint64_t)h->nslots * h->nvariants *
                       sizeof(struct melf_meta_body);
   uint64_t tend = (uint64_t)h->strtab_off + h->strtab_size;
-  if (h->variants_off < h->header_size || vend > size)
-    return fail(why, whylen, "variant table [%u, +%lu) outside the metadata",
-                h->variants_off, (unsigned long)(vend - h->variants_off));
   if (h->slots_off < vend || send > size)
-    return fail(why, whylen, "slot table (%u slots at %u) outside the metadata",
+    return FAIL("slot table bounds", "slot table (%u slots at %u) outside the metadata",
                 h->nslots, h->slots_off);
   if (h->bodies_off < send || zend > size)
-    return fail(why, whylen, "body table at %u outside the metadata",
+    return FAIL("body table bounds", "body table at %u outside the metadata",
                 h->bodies_off);
   if (h->strtab_off < zend || tend > size)
-    return fail(why, whylen, "string table [%u, +%u) outside the metadata",
+    return FAIL("string table bounds", "string table [%u, +%u) outside the metadata",
                 h->strtab_off, h->strtab_size);
   if (h->strtab_size && m[h->strtab_off + h->strtab_size - 1] != 0)
-    return fail(why, whylen, "string table is not NUL-terminated");
+    return FAIL("string table end", "string table is not NUL-terminated");
   if (h->nslots && h->strtab_size == 0)
-    return fail(why, whylen, "slots without a string table");
+    return FAIL("no string table", "slots without a string table");
+#else
+  (void)m;
+#endif
   return 0;
 }
 
@@ -145,13 +182,13 @@ static int check_parts(const struct melf_meta_header *h,
       return r;
   }
   if (h->nvariants > 1 && h->parts[MELF_PART_TEXT].size == 0)
-    return fail(why, whylen, "%u variants but no text part", h->nvariants);
+    return FAIL("no text part", "%u variants but no text part", h->nvariants);
   for (int a = 0; a < MELF_PART_COUNT; a++)
     for (int b = a + 1; b < MELF_PART_COUNT; b++)
       if (h->parts[a].size && h->parts[b].size &&
           h->parts[a].vaddr < h->parts[b].vaddr + h->parts[b].size &&
           h->parts[b].vaddr < h->parts[a].vaddr + h->parts[a].size)
-        return fail(why, whylen, "%s and %s parts overlap", part_names[a],
+        return FAIL("parts overlap", "%s and %s parts overlap", part_names[a],
                     part_names[b]);
   /* Each part lies in a PT_LOAD with the right protection. */
   static const uint32_t need[MELF_PART_COUNT] = {PF_R_ | PF_X_, PF_R_,
@@ -162,16 +199,16 @@ static int check_parts(const struct melf_meta_header *h,
     const struct melf_ph *l =
         load_of(ph, phnum, h->parts[p].vaddr, h->parts[p].size);
     if (!l)
-      return fail(why, whylen,
+      return FAIL("part outside segments",
                   "%s part [%lx, +%lx) is not inside a loaded segment",
                   part_names[p], (unsigned long)h->parts[p].vaddr,
                   (unsigned long)h->parts[p].size);
     if ((l->flags & need[p]) != need[p] ||
         (p != MELF_PART_VLDATA && (l->flags & PF_W_)))
-      return fail(why, whylen, "%s part is in a segment with wrong protection",
+      return FAIL("part protection", "%s part is in a segment with wrong protection",
                   part_names[p]);
     if ((l->offset - l->vaddr) % h->page_size)
-      return fail(why, whylen, "%s part's segment is not page-congruent",
+      return FAIL("part segment congruence", "%s part's segment is not page-congruent",
                   part_names[p]);
   }
   return 0;
@@ -188,15 +225,15 @@ static int check_image_part(const struct melf_meta_header *h,
   uint64_t off = mv->part_offset[p], psz = h->parts[p].size;
   if (!psz) {
     if (off)
-      return fail(why, whylen, "variant '%s': offset of an absent part",
+      return FAIL("absent part offset", "variant '%s': offset of an absent part",
                   mv->name);
     return 0;
   }
   if (off % h->page_size)
-    return fail(why, whylen, "variant '%s': %s offset %lx not page-aligned",
+    return FAIL("image offset alignment", "variant '%s': %s offset %lx not page-aligned",
                 mv->name, part_names[p], (unsigned long)off);
   if (file_size && !inside(off, psz, 0, file_size))
-    return fail(why, whylen,
+    return FAIL("image beyond file end",
                 "variant '%s': %s image [%lx, +%lx) beyond the end of the "
                 "file",
                 mv->name, part_names[p], (unsigned long)off,
@@ -205,7 +242,7 @@ static int check_image_part(const struct melf_meta_header *h,
     /* The default copy is what the PT_LOAD maps there. */
     const struct melf_ph *l = load_of(ph, phnum, h->parts[p].vaddr, psz);
     if (off != l->offset + (h->parts[p].vaddr - l->vaddr))
-      return fail(why, whylen,
+      return FAIL("default offset",
                   "default %s offset %lx is not what its segment maps "
                   "(%lx)",
                   part_names[p], (unsigned long)off,
@@ -218,12 +255,12 @@ static int check_image_part(const struct melf_meta_header *h,
     if (ph[i].type == PT_MELF_IMAGE && ph[i].offset == r->text_off)
       img = &ph[i];
   if (!img)
-    return fail(why, whylen, "variant '%s': no PT_MELF_IMAGE at offset %lx",
+    return FAIL("no PT_MELF_IMAGE", "variant '%s': no PT_MELF_IMAGE at offset %lx",
                 mv->name, (unsigned long)r->text_off);
   /* p_vaddr/p_memsz are informational (strip/objcopy rewrite them):
    * only p_offset/p_filesz count (docs/melf-abi.md 4). */
   if (!inside(off, psz, img->offset, img->filesz))
-    return fail(why, whylen,
+    return FAIL("image outside PT_MELF_IMAGE",
                 "variant '%s': %s image outside its PT_MELF_IMAGE", mv->name,
                 part_names[p]);
   return 0;
@@ -237,34 +274,39 @@ static int check_variant(const struct melf_meta_header *h,
                          uint64_t file_size, struct melf_layout *out,
                          char *why, size_t whylen) {
   struct melf_meta_variant mv;
-  memcpy(&mv, m + h->variants_off + (uint64_t)v * h->variant_size, sizeof mv);
+  READ(mv, m + h->variants_off + (uint64_t)v * h->variant_size);
   struct melf_variant_rt *r = &out->v[v];
   if (!valid_name(mv.name))
-    return fail(why, whylen, "variant %u: invalid name", v);
-  if ((v == 0) != (strcmp(mv.name, MELF_DEFAULT_VARIANT) == 0))
-    return fail(why, whylen,
+    return FAIL("variant name", "variant %u: invalid name", v);
+  if ((v == 0) !=
+      (memcmp(mv.name, MELF_DEFAULT_VARIANT, sizeof MELF_DEFAULT_VARIANT) == 0))
+    return FAIL("variant 0 name",
                 "variant %u: '%s' (variant 0 and only it is '%s')", v, mv.name,
                 MELF_DEFAULT_VARIANT);
+#ifndef MELF_META_MIN
   for (uint32_t w = 0; w < v; w++)
     if (strcmp(out->v[w].name, mv.name) == 0)
-      return fail(why, whylen, "variant %u: duplicate name '%s'", v, mv.name);
+      return FAIL("duplicate variant", "variant %u: duplicate name '%s'", v, mv.name);
+#endif
   if (mv.arch != 0 && mv.arch != h->arch)
-    return fail(why, whylen,
+    return FAIL("variant arch",
                 "variant '%s': arch %u differs from the metadata's", mv.name,
                 mv.arch);
   if (mv.flags & ~MELF_VF_KNOWN)
-    return fail(why, whylen, "variant '%s': unknown flags %x", mv.name,
+    return FAIL("variant flags", "variant '%s': unknown flags %x", mv.name,
                 mv.flags);
   if ((v == 0) != !!(mv.flags & MELF_VF_DEFAULT))
-    return fail(why, whylen, "variant '%s': MELF_VF_DEFAULT on %s variant",
+    return FAIL("MELF_VF_DEFAULT", "variant '%s': MELF_VF_DEFAULT on %s variant",
                 mv.name, v == 0 ? "not on the default" : "another");
   if (mv.isa_features & ~melf_isa_assigned(mv.arch))
-    return fail(why, whylen,
+    return FAIL("variant ISA bits",
                 "variant '%s': ISA bits %lx unassigned for arch %u", mv.name,
                 (unsigned long)(mv.isa_features & ~melf_isa_assigned(mv.arch)),
                 mv.arch);
+#ifndef MELF_META_MIN
   if (mv.part_offset[MELF_PART_VLDATA] != 0)
-    return fail(why, whylen, "variant '%s': vldata offset must be 0", mv.name);
+    return FAIL("vldata offset", "variant '%s': vldata offset must be 0", mv.name);
+#endif
   memcpy(r->name, mv.name, MELF_NAME_MAX);
   r->isa = mv.isa_features;
   r->arch = mv.arch;
@@ -278,10 +320,11 @@ static int check_variant(const struct melf_meta_header *h,
       return rc;
   }
   if (v > 0 && !r->text_off)
-    return fail(why, whylen, "variant '%s' has no image", mv.name);
+    return FAIL("variant without image", "variant '%s' has no image", mv.name);
   return 0;
 }
 
+#ifndef MELF_META_MIN
 /* Slot table entry `s` and its bodies: inside the text part, within the
  * slot. */
 static int check_slot(const struct melf_meta_header *h,
@@ -289,58 +332,60 @@ static int check_slot(const struct melf_meta_header *h,
                       size_t whylen) {
   const struct melf_meta_part *text = &h->parts[MELF_PART_TEXT];
   struct melf_meta_slot sl;
-  memcpy(&sl, m + h->slots_off + (uint64_t)s * h->slot_size, sizeof sl);
+  READ(sl, m + h->slots_off + (uint64_t)s * h->slot_size);
   if (sl.prefix > MELF_MAX_PREFIX)
-    return fail(why, whylen, "slot %u: prefix %u exceeds %u", s, sl.prefix,
+    return FAIL("slot prefix", "slot %u: prefix %u exceeds %u", s, sl.prefix,
                 MELF_MAX_PREFIX);
   if (sl.addr < sl.prefix ||
       !inside(sl.addr - sl.prefix, (uint64_t)sl.prefix + sl.size,
               text->vaddr, text->size))
-    return fail(why, whylen, "slot %u [%lx, +%lu) outside the text part", s,
+    return FAIL("slot bounds", "slot %u [%lx, +%lu) outside the text part", s,
                 (unsigned long)(sl.addr - sl.prefix),
                 (unsigned long)sl.prefix + sl.size);
   if (sl.reserved)
-    return fail(why, whylen, "slot %u: reserved field is %x, not zero", s,
+    return FAIL("slot reserved", "slot %u: reserved field is %x, not zero", s,
                 sl.reserved);
   if (sl.name_off >= h->strtab_size)
-    return fail(why, whylen,
+    return FAIL("slot name offset",
                 "slot %u: name offset %u outside the string table", s,
                 sl.name_off);
   if (!(sl.present & 1) ||
       (h->nvariants < 64 && (sl.present >> h->nvariants)))
-    return fail(why, whylen, "slot %u: bad present mask %lx", s,
+    return FAIL("slot present mask", "slot %u: bad present mask %lx", s,
                 (unsigned long)sl.present);
   for (uint32_t v = 0; v < h->nvariants; v++) {
     struct melf_meta_body b;
-    memcpy(&b, m + h->bodies_off + ((uint64_t)s * h->nvariants + v) * sizeof b,
-           sizeof b);
+    READ(b, m + h->bodies_off + ((uint64_t)s * h->nvariants + v) * sizeof b);
     if (b.size > sl.size || b.prefix > sl.prefix)
-      return fail(why, whylen, "slot %u: body of variant %u (%u+%u bytes) "
+      return FAIL("body size", "slot %u: body of variant %u (%u+%u bytes) "
                   "exceeds the slot (%u+%u)", s, v, b.prefix, b.size,
                   sl.prefix, sl.size);
   }
   return 0;
 }
+#endif
 
 int melf_meta_parse(const void *meta, uint64_t size, uint64_t meta_vaddr,
                     const struct melf_ph *ph, int phnum, uint32_t expect_arch,
                     uint64_t sys_page, uint64_t file_size,
                     struct melf_layout *out, char *why, size_t whylen) {
   const unsigned char *m = meta;
+#ifndef MELF_META_MIN
   memset(out, 0, sizeof *out);
+#endif
   if (why && whylen)
     why[0] = 0;
   if (meta_vaddr % 8)
-    return fail(why, whylen, "metadata at %lx is not 8-byte aligned",
+    return FAIL("metadata alignment", "metadata at %lx is not 8-byte aligned",
                 (unsigned long)meta_vaddr);
   if (size < sizeof(struct melf_meta_header))
-    return fail(why, whylen, "metadata too small (%lu bytes)",
+    return FAIL("metadata size", "metadata too small (%lu bytes)",
                 (unsigned long)size);
   if (!load_of(ph, phnum, meta_vaddr, size))
-    return fail(why, whylen, "PT_MELF_META is not inside a loaded segment");
+    return FAIL("PT_MELF_META outside segments", "PT_MELF_META is not inside a loaded segment");
 
   struct melf_meta_header h;
-  memcpy(&h, m, sizeof h);
+  READ(h, m);
   int rc = check_header(&h, size, expect_arch, sys_page, why, whylen);
   if (!rc)
     rc = check_tables(&h, m, size, why, whylen);
@@ -373,15 +418,17 @@ int melf_meta_parse(const void *meta, uint64_t size, uint64_t meta_vaddr,
     if (ph[i].type == PT_MELF_IMAGE)
       nimages++;
   if (nimages != (int)h.nvariants - 1)
-    return fail(why, whylen,
+    return FAIL("PT_MELF_IMAGE count",
                 "%d PT_MELF_IMAGE headers for %u non-default variants",
                 nimages, h.nvariants - 1);
 
   for (uint32_t v = 0; v < h.nvariants; v++)
     if ((rc = check_variant(&h, m, v, ph, phnum, file_size, out, why, whylen)))
       return rc;
+#ifndef MELF_META_MIN
   for (uint32_t s = 0; s < h.nslots; s++)
     if ((rc = check_slot(&h, m, s, why, whylen)))
       return rc;
+#endif
   return 0;
 }

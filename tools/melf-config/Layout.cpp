@@ -68,17 +68,25 @@ std::vector<std::string> Layout::compileFlags() const {
   return F;
 }
 
+bool Layout::setRuntime(const std::string &Profile) {
+  if (Profile != "full" && Profile != "min")
+    return false;
+  MinRuntime = Profile == "min";
+  return true;
+}
+
 std::vector<std::string> Layout::linkFlags() const {
   // clang -fuse-ld=melf finds ld.melf in the -B directory; -lmelf is the
   // runtime. MELF shared libraries need libmelf.so.0 at run time: outside
-  // the system's library directories, a RUNPATH finds it.
+  // the system's library directories, a RUNPATH finds it. The minimal
+  // runtime is an archive only, for executables: no RUNPATH either.
   std::vector<std::string> F;
-  if (!Target.empty()) // static libmelf only: no RUNPATH
-    return {"--target=" + Target, "-fuse-ld=melf", "-B" + Bin, "-L" + RtLib,
-            "-lmelf"};
-  F = {"-fuse-ld=melf", "-B" + Bin, "-L" + RtLib, "-lmelf"};
-  if (RtLib != "/usr/lib" && RtLib != "/lib" &&
-      !StringRef(RtLib).starts_with("/usr/lib/") &&
+  if (!Target.empty())
+    F.push_back("--target=" + Target);
+  F.insert(F.end(), {"-fuse-ld=melf", "-B" + Bin, "-L" + RtLib,
+                     MinRuntime ? "-lmelf_min" : "-lmelf"});
+  if (Target.empty() && !MinRuntime && RtLib != "/usr/lib" &&
+      RtLib != "/lib" && !StringRef(RtLib).starts_with("/usr/lib/") &&
       !StringRef(RtLib).starts_with("/lib/"))
     F.push_back("-Wl,-rpath," + RtLib);
   return F;

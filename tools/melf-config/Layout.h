@@ -23,6 +23,12 @@ struct Layout {
   std::vector<std::string> Includes; ///< melf.h, <melf/abi.h>
 
   std::string Target;     ///< cross target triple, empty: the host
+  /// Link the minimal runtime (libmelf_min.a: start-up selection only,
+  /// docs/runtime.md "The minimal runtime") instead of libmelf.
+  bool MinRuntime = false;
+
+  /// Sets MinRuntime from "full" or "min"; false for anything else.
+  bool setRuntime(const std::string &Profile);
 
   /// Cross builds for \p Triple: --target= in the compile and link flags,
   /// libmelf from the triple's directory under RtLib. False (with a
@@ -34,7 +40,8 @@ struct Layout {
 
   /// Flags that compile with the plugin: -fplugin=... -I...
   std::vector<std::string> compileFlags() const;
-  /// Flags that link a MELF executable: ld.melf and libmelf.
+  /// Flags that link a MELF executable: ld.melf and libmelf (or
+  /// libmelf_min).
   std::vector<std::string> linkFlags() const;
 };
 

@@ -83,13 +83,28 @@ int main(int argc, char **argv) {
   Steps S = stepsOf(argc, argv);
 
   std::vector<std::string> Args{Clang};
+  // --melf-runtime=full|min is the driver's own option (which runtime a
+  // link uses, as `melf-config --runtime=`), never passed to clang.
+  std::vector<char *> Own;
+  for (int I = 1; I < argc; ++I) {
+    StringRef A = argv[I];
+    if (!A.consume_front("--melf-runtime=")) {
+      Own.push_back(argv[I]);
+      continue;
+    }
+    if (!L.setRuntime(A.str())) {
+      errs() << sys::path::filename(argv[0]) << ": error: unknown runtime '"
+             << A << "' in --melf-runtime= (expected 'full' or 'min')\n";
+      return 1;
+    }
+  }
   // Preprocessed input (a distcc server's job) needs only the plugin.
   if (S.Compiles)
     for (std::string &F : L.compileFlags())
       if (S.Preprocesses || StringRef(F).starts_with("-fplugin="))
         Args.push_back(std::move(F));
-  for (int I = 1; I < argc; ++I)
-    Args.push_back(argv[I]);
+  for (char *A : Own)
+    Args.push_back(A);
   if (S.Links) {
     for (std::string &F : L.linkFlags())
       Args.push_back(std::move(F));

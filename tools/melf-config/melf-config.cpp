@@ -38,6 +38,10 @@ static const char Usage[] =
     "  --target=TRIPLE cross builds: --cflags, --ldflags and --variants for\n"
     "                  TRIPLE (aarch64-linux-gnu; Debian's cross libc and\n"
     "                  the libmelf built for it); default: this host\n"
+    "  --runtime=full|min\n"
+    "                  --ldflags links libmelf (full, the default) or the\n"
+    "                  minimal runtime libmelf_min, which only chooses the\n"
+    "                  variant at start-up (MELF_VARIANT) and has no API\n"
     "  --help          this text\n"
     "\n"
     "Objects with an 'asan' variant also need -fsanitize=address at link.\n";
@@ -63,6 +67,15 @@ int main(int argc, char **argv) {
     }
     if (Arch == MELF_ARCH_AARCH64 && !L.setCrossTarget("aarch64-linux-gnu"))
       return 1;
+  }
+  // --runtime=full|min too.
+  for (int I = 1; I < argc; ++I) {
+    StringRef A = argv[I];
+    if (A.consume_front("--runtime=") && !L.setRuntime(A.str())) {
+      errs() << "melf-config: error: unknown runtime '" << A
+             << "' (expected 'full' or 'min')\n";
+      return 1;
+    }
   }
   std::string CFlags = melf::join(L.compileFlags());
 
@@ -98,7 +111,7 @@ int main(int argc, char **argv) {
       Out(L.PassPlugin);
     } else if (A == "--version") {
       Out(MELF_VERSION);
-    } else if (A.starts_with("--target=")) {
+    } else if (A.starts_with("--target=") || A.starts_with("--runtime=")) {
       continue;
     } else if (A == "--variants") {
       melf::VariantConfig C(Arch);

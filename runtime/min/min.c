@@ -1,0 +1,234 @@
+/*
+ * min.c - libmelf_min, the minimal MELF runtime (docs/runtime.md, "The
+ * minimal runtime"), for programs that only choose their variant at
+ * start-up: a constructor reads MELF_VARIANT=<name|auto> (ignored in
+ * secure-execution mode), validates the executable's metadata with the
+ * runtime's own validator (meta.c, built with MELF_META_MIN), checks that
+ * /proc/self/exe (else AT_EXECFN) is the running image and maps the chosen
+ * variant's image over the MELF area from it, once, before main.
+ *
+ * Nothing else: no API, no later switches, no views, no shared-library
+ * modules, no debug log. No stdio, no allocation (the validated layout
+ * lives on the constructor's stack), no unwind tables; system calls are
+ * raw (sys.h). Without MELF_VARIANT it does nothing at all.
+ */
+#define _GNU_SOURCE
+#include "state.h" /* HOST_ARCH, the validator's interface */
+#include "sys.h"
+
+#include <elf.h>
+#include <fcntl.h>
+#include <link.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <sys/auxv.h>
+#include <sys/mman.h>
+
+#define MAX_PHDRS 64
+#define MSG_MAX 400
+
+/* The executable's ELF header (defined by the linker). */
+extern const ElfW(Ehdr) __ehdr_start __attribute__((visibility("hidden")));
+
+static size_t put(char *buf, size_t n, const char *s) {
+  while (*s && n < MSG_MAX - 1)
+    buf[n++] = *s++;
+  return n;
+}
+
+/* "melf: " a b c "; running the default variant", one line on standard
+ * error: every problem leaves the program on its default code. */
+__attribute__((noinline)) static void say(const char *a, const char *b,
+                                          const char *c) {
+  char buf[MSG_MAX];
+  const char *s[5] = {"melf: ", a, b, c, "; running the default variant"};
+  size_t n = 0;
+  for (int i = 0; i < 5; i++)
+    n = put(buf, n, s[i]);
+  buf[n++] = '\n';
+  SYS3(SYS_write, 2, buf, n);
+}
+
+static int streq(const char *a, const char *b) {
+  while (*a && *a == *b)
+    a++, b++;
+  return *a == *b;
+}
+
+/* Is `fd` the running image? Its metadata bytes equal those in memory. */
+static int same_image(long fd, const unsigned char *meta, uint64_t size,
+                      uint64_t off) {
+  unsigned char buf[512];
+  for (uint64_t done = 0; done < size;) {
+    uint64_t k = size - done < sizeof buf ? size - done : sizeof buf;
+    if (melf_min_sys(SYS_pread64, fd, (long)buf, (long)k, (long)(off + done),
+                     0, 0) != (long)k)
+      return 0;
+    for (uint64_t i = 0; i < k; i++)
+      if (buf[i] != meta[done + i])
+        return 0;
+    done += k;
+  }
+  return 1;
+}
+
+/* The executable's file, checked to be the running image (its size in
+ * *fsize), or -1: /proc/self/exe, else AT_EXECFN (only outside
+ * secure-execution mode, which the caller knows). */
+static long open_exe(const unsigned char *meta, const ElfW(Phdr) *mp,
+                     uint64_t *fsize) {
+  const char *paths[2] = {"/proc/self/exe",
+                          (const char *)getauxval(AT_EXECFN)};
+  for (int i = 0; i < 2; i++) {
+    if (!paths[i])
+      continue;
+    long fd = SYS3(SYS_openat, AT_FDCWD, paths[i], O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+      continue;
+    long end = SYS3(SYS_lseek, fd, 0, SEEK_END);
+    if (end > 0 && same_image(fd, meta, mp->p_filesz, mp->p_offset)) {
+      *fsize = (uint64_t)end;
+      return fd;
+    }
+    SYS3(SYS_close, fd, 0, 0);
+  }
+  return -1;
+}
+
+/* Text relocations would make the running text differ from the file's. */
+static int has_textrel(const ElfW(Phdr) *ph, int phnum, uintptr_t bias) {
+  for (int i = 0; i < phnum; i++) {
+    if (ph[i].p_type != PT_DYNAMIC)
+      continue;
+    for (const ElfW(Dyn) *d = (const ElfW(Dyn) *)(bias + ph[i].p_vaddr);
+         d->d_tag != DT_NULL; d++)
+      if (d->d_tag == DT_TEXTREL ||
+          (d->d_tag == DT_FLAGS && (d->d_un.d_val & DF_TEXTREL)))
+        return 1;
+  }
+  return 0;
+}
+
+/* `auto`: the ISA-only variant (no asan/debug/size flag) that requires the
+ * most features this CPU has; 0 if none (as melf_best_variant). */
+static uint32_t best_variant(const struct melf_layout *l, uint64_t cpu) {
+  uint32_t best = 0;
+  int bestn = 0;
+  for (uint32_t i = 1; i < l->nvariants; i++) {
+    const struct melf_variant_rt *v = &l->v[i];
+    int n = 0;
+    for (uint64_t x = v->isa; x; x &= x - 1)
+      n++;
+    if (v->isa && !(v->isa & ~cpu) && n > bestn &&
+        !(v->flags & (MELF_VF_ASAN | MELF_VF_OPTNONE | MELF_VF_SIZE))) {
+      best = i;
+      bestn = n;
+    }
+  }
+  return best;
+}
+
+/* Maps variant `v`'s text and rodata parts over the area: 0 or -1. */
+static int map_image(const struct melf_layout *l, uintptr_t bias, long fd,
+                     uint32_t v) {
+  const uintptr_t at[2] = {bias + l->text_vaddr, bias + l->rodata_vaddr};
+  const uint64_t len[2] = {l->text_size, l->rodata_size};
+  const uint64_t off[2] = {l->v[v].text_off, l->v[v].rodata_off};
+  for (int p = 0; p < 2; p++)
+    if (len[p] &&
+        melf_min_sys(SYS_mmap, (long)at[p], (long)len[p],
+                     p ? PROT_READ : PROT_READ | PROT_EXEC,
+                     MAP_PRIVATE | MAP_FIXED, fd,
+                     (long)off[p]) != (long)at[p])
+      return -1;
+  return 0;
+}
+
+/* Chooses and maps the variant MELF_VARIANT names. */
+static void start(const char *want) {
+  const ElfW(Ehdr) *eh = &__ehdr_start;
+  const ElfW(Phdr) *phdr =
+      (const ElfW(Phdr) *)((const char *)eh + eh->e_phoff);
+  int phnum = eh->e_phnum;
+  struct melf_ph ph[MAX_PHDRS];
+  const ElfW(Phdr) *mp = 0;
+  uintptr_t bias = 0;
+  char why[40] = "too many program headers";
+  struct melf_layout l;
+  if (phnum > MAX_PHDRS)
+    goto corrupt;
+  for (int i = 0; i < phnum; i++) {
+    const ElfW(Phdr) *p = &phdr[i];
+    ph[i] = (struct melf_ph){p->p_type, p->p_flags, p->p_offset,
+                             p->p_vaddr, p->p_filesz, p->p_memsz};
+    if (p->p_type == PT_MELF_META)
+      mp = p;
+    if (p->p_type == PT_LOAD && p->p_offset == 0)
+      bias = (uintptr_t)eh - p->p_vaddr; /* this segment maps the header */
+  }
+  if (!mp) {
+    say("MELF_VARIANT=", want, ": this program has no MELF variants");
+    return;
+  }
+  const unsigned char *meta = (const unsigned char *)(bias + mp->p_vaddr);
+  uint64_t fsize = 0, page = getauxval(AT_PAGESZ);
+  if (melf_meta_parse(meta, mp->p_filesz, mp->p_vaddr, ph, phnum, HOST_ARCH,
+                      page, 0, &l, why, sizeof why))
+    goto corrupt;
+  if (has_textrel(phdr, phnum, bias)) {
+    say("corrupt MELF metadata: ", "the executable has text relocations",
+        "");
+    return;
+  }
+  long fd = open_exe(meta, mp, &fsize);
+  if (fd >= 0 && melf_meta_parse(meta, mp->p_filesz, mp->p_vaddr, ph, phnum,
+                                 HOST_ARCH, page, fsize, &l, why, sizeof why)) {
+    SYS3(SYS_close, fd, 0, 0);
+    goto corrupt;
+  }
+  uint64_t cpu = melf_cpu_features();
+  uint32_t id = 0;
+  if (streq(want, "auto")) {
+    id = best_variant(&l, cpu);
+  } else {
+    char tail[MSG_MAX];
+    size_t n = put(tail, 0, ": no such variant (this program has: ");
+    while (id < l.nvariants && !streq(want, l.v[id].name)) {
+      n = put(tail, n, id ? ", " : "");
+      n = put(tail, n, l.v[id++].name);
+    }
+    if (id == l.nvariants) {
+      tail[put(tail, n, ")")] = 0;
+      say("MELF_VARIANT=", want, tail);
+      id = 0;
+    } else if (l.v[id].arch && (l.v[id].isa & ~cpu)) {
+      say("MELF_VARIANT=", want, ": this CPU lacks features the variant "
+          "requires");
+      id = 0;
+    }
+  }
+  if (id && fd < 0)
+    say("cannot switch variants: the executable cannot be opened "
+        "(/proc/self/exe, AT_EXECFN)", "", "");
+  else if (id && map_image(&l, bias, fd, id)) {
+    map_image(&l, bias, fd, 0);
+    say("MELF_VARIANT=", want, ": cannot map the variant's image");
+  }
+  if (fd >= 0)
+    SYS3(SYS_close, fd, 0, 0);
+  return;
+corrupt:
+  say("corrupt MELF metadata: ", why, "");
+}
+
+__attribute__((constructor(101))) static void melf_min_init(void) {
+  /* secure_getenv: NULL in secure-execution mode (AT_SECURE). */
+  const char *want = secure_getenv("MELF_VARIANT");
+  if (want && *want)
+    start(want);
+}
+
+/* The symbol every MELF link refers to (MELF_RUNTIME_SYMBOL), so that the
+ * constructor is linked in; hidden: an executable exports nothing of the
+ * minimal runtime. */
+__attribute__((visibility("hidden"))) const int __melf_runtime = 1;
