@@ -153,7 +153,7 @@ static void start(const char *want) {
   struct melf_ph ph[MAX_PHDRS];
   const ElfW(Phdr) *mp = 0;
   uintptr_t bias = 0;
-  char why[40] = "too many program headers";
+  char why[24] = "program headers";
   struct melf_layout l;
   if (phnum > MAX_PHDRS)
     goto corrupt;
@@ -172,6 +172,8 @@ static void start(const char *want) {
   }
   const unsigned char *meta = (const unsigned char *)(bias + mp->p_vaddr);
   uint64_t fsize = 0, page = getauxval(AT_PAGESZ);
+  /* Validated from memory first (before reading anything it points at),
+   * then once more against the size of the file the images come from. */
   if (melf_meta_parse(meta, mp->p_filesz, mp->p_vaddr, ph, phnum, HOST_ARCH,
                       page, 0, &l, why, sizeof why))
     goto corrupt;
@@ -202,18 +204,14 @@ static void start(const char *want) {
       say("MELF_VARIANT=", want, tail);
       id = 0;
     } else if (l.v[id].arch && (l.v[id].isa & ~cpu)) {
-      say("MELF_VARIANT=", want, ": this CPU lacks features the variant "
-          "requires");
+      say("MELF_VARIANT=", want, ": this CPU cannot run it");
       id = 0;
     }
   }
   if (id && fd < 0)
-    say("cannot switch variants: the executable cannot be opened "
-        "(/proc/self/exe, AT_EXECFN)", "", "");
-  else if (id && map_image(&l, bias, fd, id)) {
-    map_image(&l, bias, fd, 0);
-    say("MELF_VARIANT=", want, ": cannot map the variant's image");
-  }
+    say("cannot open the executable (/proc/self/exe, AT_EXECFN)", "", "");
+  else if (id && map_image(&l, bias, fd, id))
+    say("MELF_VARIANT=", want, ": cannot map its image");
   if (fd >= 0)
     SYS3(SYS_close, fd, 0, 0);
   return;

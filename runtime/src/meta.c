@@ -24,9 +24,15 @@ static const char *const part_names[MELF_PART_COUNT] = {"text", "rodata",
  *  - FAIL(name, fmt, ...) writes only `name`, the check's short name, not
  *    the message `fmt` (the messages alone would be larger than that
  *    runtime; `melf-objdump --verify` runs the same checks and prints them);
- *  - only the checks of what it reads run (#ifndef MELF_META_MIN marks the
- *    others): the header, the variant table, the text and rodata parts, the
- *    images; not the slot, body and string tables, which it never reads;
+ *  - only the checks that keep its reads and mappings in bounds run
+ *    (#ifndef MELF_META_MIN marks the others): the metadata's place, the
+ *    header, the variant table, the text and rodata parts (alignment,
+ *    segment, protection), each variant's name, arch, flags and image
+ *    (alignment, file, PT_MELF_IMAGE); not the slot, body and string
+ *    tables and the view-local part, which it never reads, nor the
+ *    consistency checks its choice does not depend on (duplicate names,
+ *    part overlap and congruence, the default image's offset, the default
+ *    flag, unassigned ISA bits (never supported), the image count);
  *  - records are read in place (the metadata is in memory, 8-byte
  *    aligned, checked first), not copied, and `out` is not cleared past the
  *    variants it fills.
@@ -87,7 +93,7 @@ static int check_part(const struct melf_meta_part *p, const char *name,
   (void)name; /* not in MELF_META_MIN's messages */
   if (p->size == 0) {
     if (p->vaddr != 0)
-      return FAIL("part address, size 0", "%s part: address %lx with size 0", name,
+      return FAIL("part size", "%s part: address %lx with size 0", name,
                   (unsigned long)p->vaddr);
     return 0;
   }
@@ -97,7 +103,7 @@ static int check_part(const struct melf_meta_part *p, const char *name,
                 name, (unsigned long)p->vaddr, (unsigned long)p->size,
                 (unsigned long)page);
   if (p->vaddr + p->size < p->vaddr)
-    return FAIL("part wraps around", "%s part wraps around", name);
+    return FAIL("part wraps", "%s part wraps around", name);
   return 0;
 }
 
@@ -116,7 +122,7 @@ static int check_header(const struct melf_meta_header *h, uint64_t size,
   if (h->page_size < 4096 || (h->page_size & (h->page_size - 1)))
     return FAIL("page_size", "bad page_size %u", h->page_size);
   if (sys_page && h->page_size % sys_page)
-    return FAIL("page_size vs system page",
+    return FAIL("system page size",
                 "metadata page size %u is not a multiple of the system page "
                 "size %lu",
                 h->page_size, (unsigned long)sys_page);
@@ -144,7 +150,7 @@ static int check_tables(const struct melf_meta_header *h,
   uint64_t vend =
       (uint64_t)h->variants_off + (uint64_t)h->nvariants * h->variant_size;
   if (h->variants_off < h->header_size || vend > size)
-    return FAIL("variant table bounds", "variant table [%u, +%lu) outside the metadata",
+    return FAIL("variant table", "variant table [%u, +%lu) outside the metadata",
                 h->variants_off, (unsigned long)(vend - h->variants_off));
 #ifndef MELF_META_MIN
   uint64_t send = (uint64_t)h->slots_off + (uint64_t)h->nslots * h->slot_size;
@@ -182,14 +188,16 @@ static int check_parts(const struct melf_meta_header *h,
       return r;
   }
   if (h->nvariants > 1 && h->parts[MELF_PART_TEXT].size == 0)
-    return FAIL("no text part", "%u variants but no text part", h->nvariants);
+    return FAIL("text part", "%u variants but no text part", h->nvariants);
+#ifndef MELF_META_MIN
   for (int a = 0; a < MELF_PART_COUNT; a++)
     for (int b = a + 1; b < MELF_PART_COUNT; b++)
       if (h->parts[a].size && h->parts[b].size &&
           h->parts[a].vaddr < h->parts[b].vaddr + h->parts[b].size &&
           h->parts[b].vaddr < h->parts[a].vaddr + h->parts[a].size)
-        return FAIL("parts overlap", "%s and %s parts overlap", part_names[a],
+        return FAIL("part overlap", "%s and %s parts overlap", part_names[a],
                     part_names[b]);
+#endif
   /* Each part lies in a PT_LOAD with the right protection. */
   static const uint32_t need[MELF_PART_COUNT] = {PF_R_ | PF_X_, PF_R_,
                                                  PF_R_ | PF_W_};
@@ -199,7 +207,7 @@ static int check_parts(const struct melf_meta_header *h,
     const struct melf_ph *l =
         load_of(ph, phnum, h->parts[p].vaddr, h->parts[p].size);
     if (!l)
-      return FAIL("part outside segments",
+      return FAIL("part segment",
                   "%s part [%lx, +%lx) is not inside a loaded segment",
                   part_names[p], (unsigned long)h->parts[p].vaddr,
                   (unsigned long)h->parts[p].size);
@@ -207,9 +215,11 @@ static int check_parts(const struct melf_meta_header *h,
         (p != MELF_PART_VLDATA && (l->flags & PF_W_)))
       return FAIL("part protection", "%s part is in a segment with wrong protection",
                   part_names[p]);
+#ifndef MELF_META_MIN
     if ((l->offset - l->vaddr) % h->page_size)
-      return FAIL("part segment congruence", "%s part's segment is not page-congruent",
+      return FAIL("part congruence", "%s part's segment is not page-congruent",
                   part_names[p]);
+#endif
   }
   return 0;
 }
@@ -225,20 +235,21 @@ static int check_image_part(const struct melf_meta_header *h,
   uint64_t off = mv->part_offset[p], psz = h->parts[p].size;
   if (!psz) {
     if (off)
-      return FAIL("absent part offset", "variant '%s': offset of an absent part",
+      return FAIL("part offset", "variant '%s': offset of an absent part",
                   mv->name);
     return 0;
   }
   if (off % h->page_size)
-    return FAIL("image offset alignment", "variant '%s': %s offset %lx not page-aligned",
+    return FAIL("image alignment", "variant '%s': %s offset %lx not page-aligned",
                 mv->name, part_names[p], (unsigned long)off);
   if (file_size && !inside(off, psz, 0, file_size))
-    return FAIL("image beyond file end",
+    return FAIL("image past EOF",
                 "variant '%s': %s image [%lx, +%lx) beyond the end of the "
                 "file",
                 mv->name, part_names[p], (unsigned long)off,
                 (unsigned long)psz);
   if (v == 0) {
+#ifndef MELF_META_MIN /* it never maps the default image */
     /* The default copy is what the PT_LOAD maps there. */
     const struct melf_ph *l = load_of(ph, phnum, h->parts[p].vaddr, psz);
     if (off != l->offset + (h->parts[p].vaddr - l->vaddr))
@@ -247,6 +258,7 @@ static int check_image_part(const struct melf_meta_header *h,
                   "(%lx)",
                   part_names[p], (unsigned long)off,
                   (unsigned long)(l->offset + (h->parts[p].vaddr - l->vaddr)));
+#endif
     return 0;
   }
   /* Non-default: inside its PT_MELF_IMAGE (text starts it). */
@@ -255,12 +267,12 @@ static int check_image_part(const struct melf_meta_header *h,
     if (ph[i].type == PT_MELF_IMAGE && ph[i].offset == r->text_off)
       img = &ph[i];
   if (!img)
-    return FAIL("no PT_MELF_IMAGE", "variant '%s': no PT_MELF_IMAGE at offset %lx",
+    return FAIL("PT_MELF_IMAGE", "variant '%s': no PT_MELF_IMAGE at offset %lx",
                 mv->name, (unsigned long)r->text_off);
   /* p_vaddr/p_memsz are informational (strip/objcopy rewrite them):
    * only p_offset/p_filesz count (docs/melf-abi.md 4). */
   if (!inside(off, psz, img->offset, img->filesz))
-    return FAIL("image outside PT_MELF_IMAGE",
+    return FAIL("image range",
                 "variant '%s': %s image outside its PT_MELF_IMAGE", mv->name,
                 part_names[p]);
   return 0;
@@ -280,7 +292,7 @@ static int check_variant(const struct melf_meta_header *h,
     return FAIL("variant name", "variant %u: invalid name", v);
   if ((v == 0) !=
       (memcmp(mv.name, MELF_DEFAULT_VARIANT, sizeof MELF_DEFAULT_VARIANT) == 0))
-    return FAIL("variant 0 name",
+    return FAIL("default name",
                 "variant %u: '%s' (variant 0 and only it is '%s')", v, mv.name,
                 MELF_DEFAULT_VARIANT);
 #ifndef MELF_META_MIN
@@ -295,14 +307,16 @@ static int check_variant(const struct melf_meta_header *h,
   if (mv.flags & ~MELF_VF_KNOWN)
     return FAIL("variant flags", "variant '%s': unknown flags %x", mv.name,
                 mv.flags);
+#ifndef MELF_META_MIN
   if ((v == 0) != !!(mv.flags & MELF_VF_DEFAULT))
     return FAIL("MELF_VF_DEFAULT", "variant '%s': MELF_VF_DEFAULT on %s variant",
                 mv.name, v == 0 ? "not on the default" : "another");
   if (mv.isa_features & ~melf_isa_assigned(mv.arch))
-    return FAIL("variant ISA bits",
+    return FAIL("ISA bits",
                 "variant '%s': ISA bits %lx unassigned for arch %u", mv.name,
                 (unsigned long)(mv.isa_features & ~melf_isa_assigned(mv.arch)),
                 mv.arch);
+#endif
 #ifndef MELF_META_MIN
   if (mv.part_offset[MELF_PART_VLDATA] != 0)
     return FAIL("vldata offset", "variant '%s': vldata offset must be 0", mv.name);
@@ -320,7 +334,7 @@ static int check_variant(const struct melf_meta_header *h,
       return rc;
   }
   if (v > 0 && !r->text_off)
-    return FAIL("variant without image", "variant '%s' has no image", mv.name);
+    return FAIL("no image", "variant '%s' has no image", mv.name);
   return 0;
 }
 
@@ -376,13 +390,13 @@ int melf_meta_parse(const void *meta, uint64_t size, uint64_t meta_vaddr,
   if (why && whylen)
     why[0] = 0;
   if (meta_vaddr % 8)
-    return FAIL("metadata alignment", "metadata at %lx is not 8-byte aligned",
+    return FAIL("alignment", "metadata at %lx is not 8-byte aligned",
                 (unsigned long)meta_vaddr);
   if (size < sizeof(struct melf_meta_header))
-    return FAIL("metadata size", "metadata too small (%lu bytes)",
+    return FAIL("size", "metadata too small (%lu bytes)",
                 (unsigned long)size);
   if (!load_of(ph, phnum, meta_vaddr, size))
-    return FAIL("PT_MELF_META outside segments", "PT_MELF_META is not inside a loaded segment");
+    return FAIL("PT_MELF_META", "PT_MELF_META is not inside a loaded segment");
 
   struct melf_meta_header h;
   READ(h, m);
@@ -413,14 +427,16 @@ int melf_meta_parse(const void *meta, uint64_t size, uint64_t meta_vaddr,
   out->strtab_off = h.strtab_off;
   out->strtab_size = h.strtab_size;
 
+#ifndef MELF_META_MIN
   int nimages = 0;
   for (int i = 0; i < phnum; i++)
     if (ph[i].type == PT_MELF_IMAGE)
       nimages++;
   if (nimages != (int)h.nvariants - 1)
-    return FAIL("PT_MELF_IMAGE count",
+    return FAIL("image count",
                 "%d PT_MELF_IMAGE headers for %u non-default variants",
                 nimages, h.nvariants - 1);
+#endif
 
   for (uint32_t v = 0; v < h.nvariants; v++)
     if ((rc = check_variant(&h, m, v, ph, phnum, file_size, out, why, whylen)))
