@@ -4,6 +4,7 @@
 #   include(/path/to/melf/cmake/MELF.cmake)
 #   add_executable(app main.c lib.c)
 #   melf_target(app)                              # plugin, ld.melf, libmelf
+#   melf_target(tool RUNTIME min)                 # ... libmelf_min instead
 #   melf_whole_file_variant(app VARIANT trace SOURCES lib.c OPTIONS -DMELF_TRACE)
 #   melf_whole_file_variant(app VARIANT ubsan SOURCES lib.c
 #                           OPTIONS -fsanitize=undefined LINK_OPTIONS -fsanitize=undefined)
@@ -48,11 +49,20 @@ function(_melf_check_compiler target)
   endforeach()
 endfunction()
 
-# Compile `target`'s sources with the MELF plugin and link it with ld.melf.
+# Compile `target`'s sources with the MELF plugin and link it with ld.melf
+# and libmelf, or with RUNTIME min the minimal runtime libmelf_min
+# (start-up selection only, no API: docs/runtime.md).
 function(melf_target target)
+  cmake_parse_arguments(ARG "" "RUNTIME" "" ${ARGN})
+  if(NOT ARG_RUNTIME)
+    set(ARG_RUNTIME full)
+  elseif(NOT ARG_RUNTIME MATCHES "^(full|min)$")
+    message(FATAL_ERROR "melf_target(${target}): RUNTIME is 'full' or 'min', "
+      "not '${ARG_RUNTIME}'")
+  endif()
   _melf_check_compiler(${target})
   _melf_flags(cflags --cflags)
-  _melf_flags(ldflags --ldflags)
+  _melf_flags(ldflags "--runtime=${ARG_RUNTIME};--ldflags")
   target_compile_options(${target} PRIVATE ${cflags})
   target_link_options(${target} PRIVATE ${ldflags})
 endfunction()

@@ -84,7 +84,8 @@ Description: multivariant ELF executables (compiler plugin, linker, runtime)
  MELF builds one executable in which selected functions exist in several
  compiled variants (other ISA levels, sanitizers, unoptimised code) at the
  same addresses; threads switch variants at run time. This package has the
- Clang 19 plugin, the linker ld.melf, the runtime libmelf, melf-config,
+ Clang 19 plugin, the linker ld.melf, the runtime libmelf (and the minimal
+ runtime libmelf_min, start-up selection only), melf-config,
  melf-objdump, melf-perf-report, the gdb extension, and CMake and
  pkg-config files.
 CONTROL

@@ -61,6 +61,11 @@ melf_bin = os.path.join(config.melf_obj_root, "bin")
 config.substitutions.append(
     ("%melf_ldflags", "-fuse-ld=melf -B%s -L%s -lmelf -Wl,-rpath,%s"
      % (melf_bin, melf_lib, melf_lib)))
+# The minimal runtime (libmelf_min.a), as `melf-config --runtime=min
+# --ldflags` says.
+config.substitutions.append(
+    ("%melf_min_ldflags", "-fuse-ld=melf -B%s -L%s -lmelf_min"
+     % (melf_bin, melf_lib)))
 if os.path.exists(os.path.join(melf_bin, "ld.melf")):
     config.available_features.add("ld-melf")
 import shutil

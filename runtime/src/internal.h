@@ -49,6 +49,8 @@ struct melf_layout {
  * metadata's page size), `file_size` the size of the executable file (0:
  * unknown, not checked). Fills `out` and returns 0, or returns
  * MELF_ECORRUPT with a one-line reason in `why` (no "melf: " prefix).
+ * Built with MELF_META_MIN (the minimal runtime, runtime/min/) it runs a
+ * subset of the checks and the reason is the check's short name (meta.c).
  */
 MELF_HIDDEN int melf_meta_parse(const void *meta, uint64_t size,
                                 uint64_t meta_vaddr, const struct melf_ph *ph,

@@ -33,9 +33,9 @@ static const char *const part_names[MELF_PART_COUNT] = {"text", "rodata",
  *    consistency checks its choice does not depend on (duplicate names,
  *    part overlap and congruence, the default image's offset, the default
  *    flag, unassigned ISA bits (never supported), the image count);
- *  - records are read in place (the metadata is in memory, 8-byte
- *    aligned, checked first), not copied, and `out` is not cleared past the
- *    variants it fills.
+ *  - records are copied by inline code (no memcpy, strcmp or memset:
+ *    each would be one more dynamic symbol in the program), and `out` is
+ *    not cleared past the variants it fills.
  * Every caller names its message buffer why, whylen.
  */
 #ifdef MELF_META_MIN
