@@ -171,5 +171,8 @@ config.substitutions.append(
 config.substitutions.append(
     ("%a64_ldflags", "--target=aarch64-linux-gnu -fuse-ld=melf -B%s -L%s -lmelf"
      % (melf_bin, a64_lib)))
+config.substitutions.append(
+    ("%a64_min_ldflags", "--target=aarch64-linux-gnu -fuse-ld=melf -B%s -L%s -lmelf_min"
+     % (melf_bin, a64_lib)))
 # -cpu comes last: %qemu_a64 -cpu neoverse-n1 ./prog
 config.substitutions.append(("%qemu_a64", "qemu-aarch64 -L %s" % a64_sysroot))
