@@ -24,8 +24,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   for (int i = 0; i < eh.e_phnum; i++) {
     Elf64_Phdr p;
     memcpy(&p, data + eh.e_phoff + i * sizeof p, sizeof p);
-    ph[i] = (struct melf_ph){p.p_type, p.p_flags, p.p_offset,
-                             p.p_vaddr, p.p_filesz, p.p_memsz};
+    ph[i] = (struct melf_ph){.type = p.p_type, .flags = p.p_flags,
+                             .offset = p.p_offset, .vaddr = p.p_vaddr,
+                             .filesz = p.p_filesz, .memsz = p.p_memsz};
     if (p.p_type == PT_MELF_META)
       meta = i;
   }

@@ -9,8 +9,11 @@
  *
  * Nothing else: no API, no later switches, no views, no shared-library
  * modules, no debug log. No stdio, no allocation (the validated layout
- * lives on the constructor's stack), no unwind tables; system calls are
- * raw (sys.h). Without MELF_VARIANT it does nothing at all.
+ * lives on the constructor's stack), no unwind tables, no libc function:
+ * system calls are raw (sys.h), the environment and the auxiliary vector
+ * come from the constructor's arguments (each libc import would be one
+ * more dynamic symbol, relocation and version in the program). Without
+ * MELF_VARIANT it does nothing at all.
  */
 #define _GNU_SOURCE
 #include "state.h" /* HOST_ARCH, the validator's interface */
@@ -19,12 +22,9 @@
 #include <elf.h>
 #include <fcntl.h>
 #include <link.h>
-#include <stdarg.h>
-#include <stdlib.h>
-#include <sys/auxv.h>
+#include <stddef.h>
 #include <sys/mman.h>
 
-#define MAX_PHDRS 64
 #define MSG_MAX 400
 
 /* The executable's ELF header (defined by the linker). */
@@ -49,10 +49,25 @@ __attribute__((noinline)) static void say(const char *a, const char *b,
   SYS3(SYS_write, 2, buf, n);
 }
 
+/* `s` past `prefix`, or 0 if it does not start with it. */
+static const char *after(const char *s, const char *prefix) {
+  while (*prefix)
+    if (*s++ != *prefix++)
+      return 0;
+  return s;
+}
+
 static int streq(const char *a, const char *b) {
-  while (*a && *a == *b)
-    a++, b++;
-  return *a == *b;
+  const char *t = after(a, b);
+  return t && !*t;
+}
+
+/* Entry `type` of the auxiliary vector `a`, 0 if absent. */
+static uintptr_t auxval(const uintptr_t *a, uintptr_t type) {
+  for (; a[0] != AT_NULL; a += 2)
+    if (a[0] == type)
+      return a[1];
+  return 0;
 }
 
 /* Is `fd` the running image? Its metadata bytes equal those in memory. */
@@ -65,23 +80,20 @@ static int same_image(long fd, const unsigned char *meta, uint64_t size,
                      0, 0) != (long)k)
       return 0;
     for (uint64_t i = 0; i < k; i++)
-      if (buf[i] != meta[done + i])
+      if (buf[i] != meta[done++])
         return 0;
-    done += k;
   }
   return 1;
 }
 
 /* The executable's file, checked to be the running image (its size in
- * *fsize), or -1: /proc/self/exe, else AT_EXECFN (only outside
- * secure-execution mode, which the caller knows). */
+ * *fsize), or -1: /proc/self/exe, else `execfn` (AT_EXECFN, 0 if absent:
+ * the kernel refuses the null path; only outside secure-execution mode,
+ * which the caller knows). */
 static long open_exe(const unsigned char *meta, const ElfW(Phdr) *mp,
-                     uint64_t *fsize) {
-  const char *paths[2] = {"/proc/self/exe",
-                          (const char *)getauxval(AT_EXECFN)};
+                     const char *execfn, uint64_t *fsize) {
+  const char *paths[2] = {"/proc/self/exe", execfn};
   for (int i = 0; i < 2; i++) {
-    if (!paths[i])
-      continue;
     long fd = SYS3(SYS_openat, AT_FDCWD, paths[i], O_RDONLY | O_CLOEXEC);
     if (fd < 0)
       continue;
@@ -144,23 +156,36 @@ static int map_image(const struct melf_layout *l, uintptr_t bias, long fd,
   return 0;
 }
 
-/* Chooses and maps the variant MELF_VARIANT names. */
-static void start(const char *want) {
+/* The validator reads the program headers in place (struct melf_ph is laid
+ * out as Elf64_Phdr). */
+_Static_assert(sizeof(struct melf_ph) == sizeof(ElfW(Phdr)) &&
+                   offsetof(struct melf_ph, flags) ==
+                       offsetof(ElfW(Phdr), p_flags) &&
+                   offsetof(struct melf_ph, offset) ==
+                       offsetof(ElfW(Phdr), p_offset) &&
+                   offsetof(struct melf_ph, vaddr) ==
+                       offsetof(ElfW(Phdr), p_vaddr) &&
+                   offsetof(struct melf_ph, filesz) ==
+                       offsetof(ElfW(Phdr), p_filesz) &&
+                   offsetof(struct melf_ph, memsz) ==
+                       offsetof(ElfW(Phdr), p_memsz),
+               "struct melf_ph is not laid out as ElfW(Phdr)");
+
+/* Chooses and maps the variant MELF_VARIANT names; `aux`: the auxiliary
+ * vector. */
+static void start(const char *want, const uintptr_t *aux) {
   const ElfW(Ehdr) *eh = &__ehdr_start;
   const ElfW(Phdr) *phdr =
       (const ElfW(Phdr) *)((const char *)eh + eh->e_phoff);
   int phnum = eh->e_phnum;
-  struct melf_ph ph[MAX_PHDRS];
   const ElfW(Phdr) *mp = 0;
   uintptr_t bias = 0;
-  char why[24] = "program headers";
+  long fd = -1;
+  char why[24];
+  const char *bad = why;
   struct melf_layout l;
-  if (phnum > MAX_PHDRS)
-    goto corrupt;
   for (int i = 0; i < phnum; i++) {
     const ElfW(Phdr) *p = &phdr[i];
-    ph[i] = (struct melf_ph){p->p_type, p->p_flags, p->p_offset,
-                             p->p_vaddr, p->p_filesz, p->p_memsz};
     if (p->p_type == PT_MELF_META)
       mp = p;
     if (p->p_type == PT_LOAD && p->p_offset == 0)
@@ -170,36 +195,40 @@ static void start(const char *want) {
     say("MELF_VARIANT=", want, ": this program has no MELF variants");
     return;
   }
+  if (has_textrel(phdr, phnum, bias)) {
+    bad = "the executable has text relocations";
+    goto corrupt;
+  }
   const unsigned char *meta = (const unsigned char *)(bias + mp->p_vaddr);
-  uint64_t fsize = 0, page = getauxval(AT_PAGESZ);
+  uint64_t fsize = 0;
   /* Validated from memory first (before reading anything it points at),
    * then once more against the size of the file the images come from. */
-  if (melf_meta_parse(meta, mp->p_filesz, mp->p_vaddr, ph, phnum, HOST_ARCH,
-                      page, 0, &l, why, sizeof why))
-    goto corrupt;
-  if (has_textrel(phdr, phnum, bias)) {
-    say("corrupt MELF metadata: ", "the executable has text relocations",
-        "");
-    return;
+  for (;;) {
+    if (melf_meta_parse(meta, mp->p_filesz, mp->p_vaddr,
+                        (const struct melf_ph *)phdr, phnum, HOST_ARCH,
+                        auxval(aux, AT_PAGESZ), fsize, &l, why, sizeof why))
+      goto corrupt;
+    if (fd >= 0 || (fd = open_exe(meta, mp, (const char *)auxval(aux, AT_EXECFN),
+                                  &fsize)) < 0)
+      break;
   }
-  long fd = open_exe(meta, mp, &fsize);
-  if (fd >= 0 && melf_meta_parse(meta, mp->p_filesz, mp->p_vaddr, ph, phnum,
-                                 HOST_ARCH, page, fsize, &l, why, sizeof why)) {
-    SYS3(SYS_close, fd, 0, 0);
-    goto corrupt;
-  }
+#ifdef __aarch64__
+  uint64_t cpu = melf_cpu_features_from_hwcap(auxval(aux, AT_HWCAP),
+                                              auxval(aux, AT_HWCAP2));
+#else
   uint64_t cpu = melf_cpu_features();
+#endif
   uint32_t id = 0;
   if (streq(want, "auto")) {
     id = best_variant(&l, cpu);
   } else {
-    char tail[MSG_MAX];
-    size_t n = put(tail, 0, ": no such variant (this program has: ");
-    while (id < l.nvariants && !streq(want, l.v[id].name)) {
-      n = put(tail, n, id ? ", " : "");
-      n = put(tail, n, l.v[id++].name);
-    }
+    while (id < l.nvariants && !streq(want, l.v[id].name))
+      id++;
     if (id == l.nvariants) {
+      char tail[MSG_MAX];
+      size_t n = put(tail, 0, ": no such variant (this program has: ");
+      for (uint32_t i = 0; i < l.nvariants; i++)
+        n = put(tail, put(tail, n, i ? ", " : ""), l.v[i].name);
       tail[put(tail, n, ")")] = 0;
       say("MELF_VARIANT=", want, tail);
       id = 0;
@@ -212,18 +241,42 @@ static void start(const char *want) {
     say("cannot open the executable (/proc/self/exe, AT_EXECFN)", "", "");
   else if (id && map_image(&l, bias, fd, id))
     say("MELF_VARIANT=", want, ": cannot map its image");
-  if (fd >= 0)
-    SYS3(SYS_close, fd, 0, 0);
+  SYS3(SYS_close, fd, 0, 0); /* -1: EBADF, harmless */
   return;
 corrupt:
-  say("corrupt MELF metadata: ", why, "");
+  SYS3(SYS_close, fd, 0, 0);
+  say("corrupt MELF metadata: ", bad, "");
 }
 
-__attribute__((constructor(101))) static void melf_min_init(void) {
-  /* secure_getenv: NULL in secure-execution mode (AT_SECURE). */
-  const char *want = secure_getenv("MELF_VARIANT");
-  if (want && *want)
-    start(want);
+/* glibc calls the executable's constructors with argc, argv and the
+ * environment (libc-start.c's call_init), on every architecture. The
+ * auxiliary vector follows the initial environment on the process stack:
+ * argv[argc] is NULL, the initial environment array and its NULL come
+ * next, then the vector. It is reached through argv, which nothing moves
+ * (setenv may have replaced the environment array by then; unsetenv on the
+ * initial array moves its NULL up, leaving NULL words before the vector,
+ * whose first type is never AT_NULL). Without AT_PAGESZ (the vector was not
+ * found) it does nothing, as in secure-execution mode. */
+__attribute__((constructor(101))) static void
+melf_min_init(int argc, char **argv, char **envp) {
+  char **p = argv + argc + 1;
+  while (*p)
+    p++;
+  while (!*p)
+    p++;
+  const uintptr_t *aux = (const uintptr_t *)p;
+  if (!auxval(aux, AT_PAGESZ) || auxval(aux, AT_SECURE))
+    return;
+  /* MELF_VARIANT, the first definition (as getenv); ignored in
+   * secure-execution mode (AT_SECURE: as secure_getenv). */
+  for (; envp && *envp; envp++) {
+    const char *v = after(*envp, "MELF_VARIANT=");
+    if (v) {
+      if (*v)
+        start(v, aux);
+      return;
+    }
+  }
 }
 
 /* The symbol every MELF link refers to (MELF_RUNTIME_SYMBOL), so that the

@@ -16,10 +16,12 @@ extern "C" { /* melf-objdump validates with the parser below */
 
 /* ---- Metadata parser (meta.c): pure, no system calls, fuzzable ---------- */
 
-/* One program header, as the parser needs it (link-time values). */
+/* One program header, as the parser needs it (link-time values), laid out
+ * as Elf64_Phdr: the minimal runtime passes its own program headers as
+ * they are (runtime/min/min.c). paddr and align are not read. */
 struct melf_ph {
   uint32_t type, flags;
-  uint64_t offset, vaddr, filesz, memsz;
+  uint64_t offset, vaddr, paddr, filesz, memsz, align;
 };
 
 struct melf_variant_rt {

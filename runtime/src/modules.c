@@ -229,8 +229,9 @@ static int add_object(struct dl_phdr_info *info, size_t size, void *data) {
     melf_fmt(why, sizeof why, "too many program headers");
   for (int i = 0; !bad && i < info->dlpi_phnum; i++) {
     const ElfW(Phdr) *p = &info->dlpi_phdr[i];
-    ph[i] = (struct melf_ph){p->p_type, p->p_flags, p->p_offset,
-                             p->p_vaddr, p->p_filesz, p->p_memsz};
+    ph[i] = (struct melf_ph){.type = p->p_type, .flags = p->p_flags,
+                             .offset = p->p_offset, .vaddr = p->p_vaddr,
+                             .filesz = p->p_filesz, .memsz = p->p_memsz};
   }
   struct melf_module *m = &exe_module;
   if (!is_exe && !bad) {

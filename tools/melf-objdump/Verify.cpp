@@ -580,7 +580,7 @@ void Verifier::checkWithRuntimeValidator() {
   std::vector<melf_ph> Ph;
   for (const GElf_Phdr &P : F.phdrs())
     Ph.push_back({uint32_t(P.p_type), uint32_t(P.p_flags), P.p_offset,
-                  P.p_vaddr, P.p_filesz, P.p_memsz});
+                  P.p_vaddr, 0, P.p_filesz, P.p_memsz, 0});
   melf_layout L;
   char Why[256] = "";
   if (melf_meta_parse(B.data() + M.FileOffset, M.FileSize, M.VAddr, Ph.data(),
