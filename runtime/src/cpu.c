@@ -16,48 +16,51 @@
 #if defined(__x86_64__)
 #include <cpuid.h>
 
-/* Where cpuid reports each MELF_X86_* bit: the leaf (LEAF_*), the register
- * (0 eax .. 3 edx) and the bit. */
+/* Where cpuid reports each MELF_X86_* bit, indexed by the bit: the leaf
+ * (LEAF_*), the register (0 eax .. 3 edx) and the bit. Every bit below
+ * MELF_X86_FEATURE_COUNT has its entry. */
 enum { LEAF_1, LEAF_7, LEAF_7_1, LEAF_EXT1, NLEAVES };
 #define AT(leaf, reg, bit) ((leaf) << 7 | (reg) << 5 | (bit))
-static const struct {
-  unsigned char melf;
-  unsigned short where;
-} x86_bits[] = {
-    {MELF_X86_SSE3, AT(LEAF_1, 2, 0)},
-    {MELF_X86_PCLMUL, AT(LEAF_1, 2, 1)},
-    {MELF_X86_SSSE3, AT(LEAF_1, 2, 9)},
-    {MELF_X86_FMA, AT(LEAF_1, 2, 12)},
-    {MELF_X86_CX16, AT(LEAF_1, 2, 13)},
-    {MELF_X86_SSE4_1, AT(LEAF_1, 2, 19)},
-    {MELF_X86_SSE4_2, AT(LEAF_1, 2, 20)},
-    {MELF_X86_MOVBE, AT(LEAF_1, 2, 22)},
-    {MELF_X86_POPCNT, AT(LEAF_1, 2, 23)},
-    {MELF_X86_AES, AT(LEAF_1, 2, 25)},
-    {MELF_X86_XSAVE, AT(LEAF_1, 2, 26)},
-    {MELF_X86_AVX, AT(LEAF_1, 2, 28)},
-    {MELF_X86_F16C, AT(LEAF_1, 2, 29)},
-    {MELF_X86_RDRND, AT(LEAF_1, 2, 30)},
-    {MELF_X86_BMI1, AT(LEAF_7, 1, 3)},
-    {MELF_X86_AVX2, AT(LEAF_7, 1, 5)},
-    {MELF_X86_BMI2, AT(LEAF_7, 1, 8)},
-    {MELF_X86_AVX512F, AT(LEAF_7, 1, 16)},
-    {MELF_X86_AVX512DQ, AT(LEAF_7, 1, 17)},
-    {MELF_X86_RDSEED, AT(LEAF_7, 1, 18)},
-    {MELF_X86_ADX, AT(LEAF_7, 1, 19)},
-    {MELF_X86_AVX512CD, AT(LEAF_7, 1, 28)},
-    {MELF_X86_SHA, AT(LEAF_7, 1, 29)},
-    {MELF_X86_AVX512BW, AT(LEAF_7, 1, 30)},
-    {MELF_X86_AVX512VL, AT(LEAF_7, 1, 31)},
-    {MELF_X86_AVX512VBMI, AT(LEAF_7, 2, 1)},
-    {MELF_X86_AVX512VNNI, AT(LEAF_7, 2, 11)},
-    {MELF_X86_AVX512FP16, AT(LEAF_7, 3, 23)},
-    {MELF_X86_AVXVNNI, AT(LEAF_7_1, 0, 4)},
-    {MELF_X86_AVX512BF16, AT(LEAF_7_1, 0, 5)},
-    {MELF_X86_LAHF_SAHF, AT(LEAF_EXT1, 2, 0)},
-    {MELF_X86_LZCNT, AT(LEAF_EXT1, 2, 5)},
+static const unsigned short x86_bits[MELF_X86_FEATURE_COUNT] = {
+    [MELF_X86_SSE3] = AT(LEAF_1, 2, 0),
+    [MELF_X86_PCLMUL] = AT(LEAF_1, 2, 1),
+    [MELF_X86_SSSE3] = AT(LEAF_1, 2, 9),
+    [MELF_X86_FMA] = AT(LEAF_1, 2, 12),
+    [MELF_X86_CX16] = AT(LEAF_1, 2, 13),
+    [MELF_X86_SSE4_1] = AT(LEAF_1, 2, 19),
+    [MELF_X86_SSE4_2] = AT(LEAF_1, 2, 20),
+    [MELF_X86_MOVBE] = AT(LEAF_1, 2, 22),
+    [MELF_X86_POPCNT] = AT(LEAF_1, 2, 23),
+    [MELF_X86_AES] = AT(LEAF_1, 2, 25),
+    [MELF_X86_XSAVE] = AT(LEAF_1, 2, 26),
+    [MELF_X86_AVX] = AT(LEAF_1, 2, 28),
+    [MELF_X86_F16C] = AT(LEAF_1, 2, 29),
+    [MELF_X86_RDRND] = AT(LEAF_1, 2, 30),
+    [MELF_X86_BMI1] = AT(LEAF_7, 1, 3),
+    [MELF_X86_AVX2] = AT(LEAF_7, 1, 5),
+    [MELF_X86_BMI2] = AT(LEAF_7, 1, 8),
+    [MELF_X86_AVX512F] = AT(LEAF_7, 1, 16),
+    [MELF_X86_AVX512DQ] = AT(LEAF_7, 1, 17),
+    [MELF_X86_RDSEED] = AT(LEAF_7, 1, 18),
+    [MELF_X86_ADX] = AT(LEAF_7, 1, 19),
+    [MELF_X86_AVX512CD] = AT(LEAF_7, 1, 28),
+    [MELF_X86_SHA] = AT(LEAF_7, 1, 29),
+    [MELF_X86_AVX512BW] = AT(LEAF_7, 1, 30),
+    [MELF_X86_AVX512VL] = AT(LEAF_7, 1, 31),
+    [MELF_X86_AVX512VBMI] = AT(LEAF_7, 2, 1),
+    [MELF_X86_AVX512VNNI] = AT(LEAF_7, 2, 11),
+    [MELF_X86_AVX512FP16] = AT(LEAF_7, 3, 23),
+    [MELF_X86_AVXVNNI] = AT(LEAF_7_1, 0, 4),
+    [MELF_X86_AVX512BF16] = AT(LEAF_7_1, 0, 5),
+    [MELF_X86_LAHF_SAHF] = AT(LEAF_EXT1, 2, 0),
+    [MELF_X86_LZCNT] = AT(LEAF_EXT1, 2, 5),
 };
 #undef AT
+_Static_assert(MELF_X86_FEATURE_COUNT == 32, "x86_bits needs an entry per bit");
+
+/* The cpuid leaves and subleaves LEAF_* name. */
+static const unsigned leaves[NLEAVES][2] = {
+    {1, 0}, {7, 0}, {7, 1}, {0x80000001u, 0}};
 
 static uint64_t xgetbv0(void) {
   uint32_t lo, hi;
@@ -66,26 +69,21 @@ static uint64_t xgetbv0(void) {
 }
 
 uint64_t melf_cpu_features(void) {
-  unsigned r[NLEAVES][4] = {{0}}, max, b, c, d;
-  if (!__get_cpuid(0, &max, &b, &c, &d))
-    return 0;
-  __cpuid(1, r[LEAF_1][0], r[LEAF_1][1], r[LEAF_1][2], r[LEAF_1][3]);
-  if (max >= 7) {
-    __cpuid_count(7, 0, r[LEAF_7][0], r[LEAF_7][1], r[LEAF_7][2],
-                  r[LEAF_7][3]);
-    if (r[LEAF_7][0] >= 1) /* subleaves */
-      __cpuid_count(7, 1, r[LEAF_7_1][0], r[LEAF_7_1][1], r[LEAF_7_1][2],
-                    r[LEAF_7_1][3]);
+  unsigned r[NLEAVES][4] = {{0}}, max, emax, b, c, d;
+  __cpuid(0, max, b, c, d);
+  __cpuid(0x80000000u, emax, b, c, d);
+  /* A leaf past the highest one the CPU has (basic or extended), or a
+   * subleaf past leaf 7's count, reads as zeros. */
+  for (int i = 0; i < NLEAVES; i++) {
+    unsigned leaf = leaves[i][0], sub = leaves[i][1];
+    if (leaf <= (leaf >> 31 ? emax : max) && sub <= r[LEAF_7][0])
+      __cpuid_count(leaf, sub, r[i][0], r[i][1], r[i][2], r[i][3]);
   }
-  __cpuid(0x80000000u, max, b, c, d);
-  if (max >= 0x80000001u)
-    __cpuid(0x80000001u, r[LEAF_EXT1][0], r[LEAF_EXT1][1], r[LEAF_EXT1][2],
-            r[LEAF_EXT1][3]);
   uint64_t f = 0;
-  for (size_t i = 0; i < sizeof x86_bits / sizeof x86_bits[0]; i++) {
-    unsigned w = x86_bits[i].where;
+  for (int i = 0; i < MELF_X86_FEATURE_COUNT; i++) {
+    unsigned w = x86_bits[i];
     if (r[w >> 7][(w >> 5) & 3] & (1u << (w & 31)))
-      f |= MELF_BIT(x86_bits[i].melf);
+      f |= MELF_BIT(i);
   }
   uint64_t xcr0 = (r[LEAF_1][2] >> 27) & 1 ? xgetbv0() : 0; /* OSXSAVE */
   const uint64_t vex = MELF_BIT(MELF_X86_AVX) | MELF_BIT(MELF_X86_AVX2) |
