@@ -140,21 +140,29 @@ static uint32_t best_variant(const struct melf_layout *l, uint64_t cpu) {
   return best;
 }
 
-/* Maps variant `v`'s text and rodata parts over the area: 0 or -1. */
+/* Maps variant `v`'s text and rodata parts over the area: 0 or -1. The
+ * layout keeps each part's address and size, and each variant's offsets,
+ * side by side (asserted below). */
 static int map_image(const struct melf_layout *l, uintptr_t bias, long fd,
                      uint32_t v) {
-  const uintptr_t at[2] = {bias + l->text_vaddr, bias + l->rodata_vaddr};
-  const uint64_t len[2] = {l->text_size, l->rodata_size};
-  const uint64_t off[2] = {l->v[v].text_off, l->v[v].rodata_off};
-  for (int p = 0; p < 2; p++)
-    if (len[p] &&
-        melf_min_sys(SYS_mmap, (long)at[p], (long)len[p],
+  const uint64_t *part = &l->text_vaddr, *off = &l->v[v].text_off;
+  for (int p = 0; p < 2; p++) {
+    uintptr_t at = bias + part[2 * p];
+    if (part[2 * p + 1] &&
+        melf_min_sys(SYS_mmap, (long)at, (long)part[2 * p + 1],
                      p ? PROT_READ : PROT_READ | PROT_EXEC,
-                     MAP_PRIVATE | MAP_FIXED, fd,
-                     (long)off[p]) != (long)at[p])
+                     MAP_PRIVATE | MAP_FIXED, fd, (long)off[p]) != (long)at)
       return -1;
+  }
   return 0;
 }
+#define NEXT(s, a, b) (offsetof(s, b) == offsetof(s, a) + sizeof(uint64_t))
+_Static_assert(NEXT(struct melf_layout, text_vaddr, text_size) &&
+                   NEXT(struct melf_layout, text_size, rodata_vaddr) &&
+                   NEXT(struct melf_layout, rodata_vaddr, rodata_size) &&
+                   NEXT(struct melf_variant_rt, text_off, rodata_off),
+               "map_image reads the layout as arrays");
+#undef NEXT
 
 /* The validator reads the program headers in place (struct melf_ph is laid
  * out as Elf64_Phdr). */
@@ -181,8 +189,8 @@ static void start(const char *want, const uintptr_t *aux) {
   const ElfW(Phdr) *mp = 0;
   uintptr_t bias = 0;
   long fd = -1;
-  char why[24];
-  const char *bad = why;
+  char why[24], tail[MSG_MAX];
+  const char *bad = why, *msg = 0; /* msg: what MELF_VARIANT=want met */
   struct melf_layout l;
   for (int i = 0; i < phnum; i++) {
     const ElfW(Phdr) *p = &phdr[i];
@@ -192,8 +200,8 @@ static void start(const char *want, const uintptr_t *aux) {
       bias = (uintptr_t)eh - p->p_vaddr; /* this segment maps the header */
   }
   if (!mp) {
-    say("MELF_VARIANT=", want, ": this program has no MELF variants");
-    return;
+    msg = ": this program has no MELF variants";
+    goto out;
   }
   if (has_textrel(phdr, phnum, bias)) {
     bad = "the executable has text relocations";
@@ -225,27 +233,28 @@ static void start(const char *want, const uintptr_t *aux) {
     while (id < l.nvariants && !streq(want, l.v[id].name))
       id++;
     if (id == l.nvariants) {
-      char tail[MSG_MAX];
       size_t n = put(tail, 0, ": no such variant (this program has: ");
       for (uint32_t i = 0; i < l.nvariants; i++)
         n = put(tail, put(tail, n, i ? ", " : ""), l.v[i].name);
       tail[put(tail, n, ")")] = 0;
-      say("MELF_VARIANT=", want, tail);
+      msg = tail;
       id = 0;
     } else if (l.v[id].arch && (l.v[id].isa & ~cpu)) {
-      say("MELF_VARIANT=", want, ": this CPU cannot run it");
+      msg = ": this CPU cannot run it";
       id = 0;
     }
   }
   if (id && fd < 0)
-    say("cannot open the executable (/proc/self/exe, AT_EXECFN)", "", "");
+    msg = ": cannot open the executable (/proc/self/exe, AT_EXECFN)";
   else if (id && map_image(&l, bias, fd, id))
-    say("MELF_VARIANT=", want, ": cannot map its image");
-  SYS3(SYS_close, fd, 0, 0); /* -1: EBADF, harmless */
-  return;
+    msg = ": cannot map its image";
+  goto out;
 corrupt:
-  SYS3(SYS_close, fd, 0, 0);
   say("corrupt MELF metadata: ", bad, "");
+out:
+  if (msg)
+    say("MELF_VARIANT=", want, msg);
+  SYS3(SYS_close, fd, 0, 0); /* -1: EBADF, harmless */
 }
 
 /* glibc calls the executable's constructors with argc, argv and the

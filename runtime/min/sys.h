@@ -22,6 +22,16 @@ static inline long melf_min_sys(long n, long a, long b, long c, long d,
                    : "rcx", "r11", "memory");
   return r;
 }
+/* Three arguments: the kernel reads no more, r10, r8 and r9 stay as they
+ * are. */
+static inline long melf_min_sys3(long n, long a, long b, long c) {
+  long r;
+  __asm__ volatile("syscall"
+                   : "=a"(r)
+                   : "a"(n), "D"(a), "S"(b), "d"(c)
+                   : "rcx", "r11", "memory");
+  return r;
+}
 #elif defined(__aarch64__)
 static inline long melf_min_sys(long n, long a, long b, long c, long d,
                                 long e, long f) {
@@ -38,10 +48,18 @@ static inline long melf_min_sys(long n, long a, long b, long c, long d,
                    : "memory");
   return x0;
 }
+static inline long melf_min_sys3(long n, long a, long b, long c) {
+  register long x8 __asm__("x8") = n;
+  register long x0 __asm__("x0") = a;
+  register long x1 __asm__("x1") = b;
+  register long x2 __asm__("x2") = c;
+  __asm__ volatile("svc 0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2) : "memory");
+  return x0;
+}
 #else
 #error "libmelf_min: no system call sequence for this architecture"
 #endif
 
-#define SYS3(n, a, b, c) melf_min_sys(n, (long)(a), (long)(b), (long)(c), 0, 0, 0)
+#define SYS3(n, a, b, c) melf_min_sys3(n, (long)(a), (long)(b), (long)(c))
 
 #endif

@@ -35,7 +35,8 @@ static const char *const part_names[MELF_PART_COUNT] = {"text", "rodata",
  *    flag, unassigned ISA bits (never supported), the image count);
  *  - records are copied by inline code (no memcpy, strcmp or memset:
  *    each would be one more dynamic symbol in the program), and `out` is
- *    not cleared past the variants it fills.
+ *    not cleared past the variants it fills;
+ *  - `why` must be a buffer (whylen >= 1), written only on failure.
  * Every caller names its message buffer why, whylen.
  */
 #ifdef MELF_META_MIN
@@ -43,10 +44,9 @@ static const char *const part_names[MELF_PART_COUNT] = {"text", "rodata",
 #define FAIL(name, ...) fail(why, whylen, name)
 static int fail(char *why, size_t len, const char *name) {
   size_t i = 0;
-  for (; why && name[i] && i + 1 < len; i++)
+  for (; name[i] && i + 1 < len; i++)
     why[i] = name[i];
-  if (why && len)
-    why[i] = 0;
+  why[i] = 0;
   return MELF_ECORRUPT;
 }
 #else
@@ -97,7 +97,7 @@ static int check_part(const struct melf_meta_part *p, const char *name,
                   (unsigned long)p->vaddr);
     return 0;
   }
-  if (p->vaddr % page || p->size % page)
+  if ((p->vaddr | p->size) & (page - 1)) /* page: a power of two */
     return FAIL("part alignment",
                 "%s part [%lx, +%lx) is not page-aligned (page %lu)",
                 name, (unsigned long)p->vaddr, (unsigned long)p->size,
@@ -119,7 +119,9 @@ static int check_header(const struct melf_meta_header *h, uint64_t size,
     return FAIL("header_size", "bad header_size %u", h->header_size);
   if (h->flags != 0)
     return FAIL("flags", "unknown metadata flags %x", h->flags);
-  if (h->page_size < 4096 || (h->page_size & (h->page_size - 1)))
+  /* A power of two: nothing above its lowest set bit. */
+  if (h->page_size < 4096 ||
+      h->page_size >> __builtin_ctz(h->page_size) != 1)
     return FAIL("page_size", "bad page_size %u", h->page_size);
   if (sys_page && h->page_size % sys_page)
     return FAIL("system page size",
@@ -239,7 +241,7 @@ static int check_image_part(const struct melf_meta_header *h,
                   mv->name);
     return 0;
   }
-  if (off % h->page_size)
+  if (off & (h->page_size - 1))
     return FAIL("image alignment", "variant '%s': %s offset %lx not page-aligned",
                 mv->name, part_names[p], (unsigned long)off);
   if (file_size && !inside(off, psz, 0, file_size))
@@ -386,9 +388,9 @@ int melf_meta_parse(const void *meta, uint64_t size, uint64_t meta_vaddr,
   const unsigned char *m = meta;
 #ifndef MELF_META_MIN
   memset(out, 0, sizeof *out);
-#endif
   if (why && whylen)
     why[0] = 0;
+#endif
   if (meta_vaddr % 8)
     return FAIL("alignment", "metadata at %lx is not 8-byte aligned",
                 (unsigned long)meta_vaddr);
