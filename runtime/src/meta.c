@@ -21,8 +21,8 @@ static const char *const part_names[MELF_PART_COUNT] = {"text", "rodata",
 
 /*
  * The minimal runtime (runtime/min/) builds this file with MELF_META_MIN:
- *  - FAIL(name, fmt, ...) writes only `name`, the check's short name, not
- *    the message `fmt` (the messages alone would be larger than that
+ *  - FAIL(ID, fmt, ...) writes only the check's short name (MIN_CHECKS),
+ *    not the message `fmt` (the messages alone would be larger than that
  *    runtime; `melf-objdump --verify` runs the same checks and prints them);
  *  - only the checks that keep its reads and mappings in bounds run
  *    (#ifndef MELF_META_MIN marks the others): the metadata's place, the
@@ -41,8 +41,48 @@ static const char *const part_names[MELF_PART_COUNT] = {"text", "rodata",
  */
 #ifdef MELF_META_MIN
 #define READ(dst, src) __builtin_memcpy_inline(&(dst), (src), sizeof(dst))
-#define FAIL(name, ...) fail(why, whylen, name)
-static int fail(char *why, size_t len, const char *name) {
+/* The short names of the checks it runs, one string: FAIL(ID, ...) passes
+ * the index CHECK_ID (an immediate at each check, not an address). */
+#define MIN_CHECKS(X) \
+  X(ALIGNMENT, "alignment") \
+  X(SIZE, "size") \
+  X(PT_MELF_META, "PT_MELF_META") \
+  X(MAGIC, "magic") \
+  X(VERSION, "version") \
+  X(HEADER_SIZE, "header_size") \
+  X(FLAGS, "flags") \
+  X(PAGE_SIZE, "page_size") \
+  X(SYSTEM_PAGE_SIZE, "system page size") \
+  X(ARCH, "arch") \
+  X(NVARIANTS, "nvariants") \
+  X(VARIANT_SIZE, "variant_size") \
+  X(VARIANT_TABLE, "variant table") \
+  X(PART_SIZE, "part size") \
+  X(PART_ALIGNMENT, "part alignment") \
+  X(PART_WRAPS, "part wraps") \
+  X(TEXT_PART, "text part") \
+  X(PART_SEGMENT, "part segment") \
+  X(PART_PROTECTION, "part protection") \
+  X(PART_OFFSET, "part offset") \
+  X(IMAGE_ALIGNMENT, "image alignment") \
+  X(IMAGE_PAST_EOF, "image past EOF") \
+  X(PT_MELF_IMAGE, "PT_MELF_IMAGE") \
+  X(IMAGE_RANGE, "image range") \
+  X(VARIANT_NAME, "variant name") \
+  X(DEFAULT_NAME, "default name") \
+  X(VARIANT_ARCH, "variant arch") \
+  X(VARIANT_FLAGS, "variant flags") \
+  X(NO_IMAGE, "no image")
+#define CHECK_ENUM(id, name) CHECK_##id,
+#define CHECK_NAME(id, name) name "\0"
+enum { MIN_CHECKS(CHECK_ENUM) };
+static const char check_names[] = MIN_CHECKS(CHECK_NAME);
+#define FAIL(id, ...) fail(why, whylen, CHECK_##id)
+static int fail(char *why, size_t len, unsigned check) {
+  const char *name = check_names;
+  while (check--)
+    while (*name++)
+      ;
   size_t i = 0;
   for (; name[i] && i + 1 < len; i++)
     why[i] = name[i];
@@ -51,7 +91,8 @@ static int fail(char *why, size_t len, const char *name) {
 }
 #else
 #define READ(dst, src) memcpy(&(dst), (src), sizeof(dst))
-#define FAIL(name, ...) fail(why, whylen, __VA_ARGS__)
+/* FAIL(ID, fmt, ...): ID names the check in MELF_META_MIN builds. */
+#define FAIL(id, ...) fail(why, whylen, __VA_ARGS__)
 static int fail(char *why, size_t len, const char *fmt, ...) {
   __builtin_va_list ap;
   __builtin_va_start(ap, fmt);
@@ -93,17 +134,17 @@ static int check_part(const struct melf_meta_part *p, const char *name,
   (void)name; /* not in MELF_META_MIN's messages */
   if (p->size == 0) {
     if (p->vaddr != 0)
-      return FAIL("part size", "%s part: address %lx with size 0", name,
+      return FAIL(PART_SIZE, "%s part: address %lx with size 0", name,
                   (unsigned long)p->vaddr);
     return 0;
   }
   if ((p->vaddr | p->size) & (page - 1)) /* page: a power of two */
-    return FAIL("part alignment",
+    return FAIL(PART_ALIGNMENT,
                 "%s part [%lx, +%lx) is not page-aligned (page %lu)",
                 name, (unsigned long)p->vaddr, (unsigned long)p->size,
                 (unsigned long)page);
   if (p->vaddr + p->size < p->vaddr)
-    return FAIL("part wraps", "%s part wraps around", name);
+    return FAIL(PART_WRAPS, "%s part wraps around", name);
   return 0;
 }
 
@@ -112,34 +153,34 @@ static int check_header(const struct melf_meta_header *h, uint64_t size,
                         uint32_t expect_arch, uint64_t sys_page, char *why,
                         size_t whylen) {
   if (h->magic != MELF_META_MAGIC)
-    return FAIL("magic", "bad metadata magic %x", h->magic);
+    return FAIL(MAGIC, "bad metadata magic %x", h->magic);
   if (h->version != MELF_META_VERSION)
-    return FAIL("version", "unsupported metadata version %u", h->version);
+    return FAIL(VERSION, "unsupported metadata version %u", h->version);
   if (h->header_size < sizeof *h || h->header_size > size)
-    return FAIL("header_size", "bad header_size %u", h->header_size);
+    return FAIL(HEADER_SIZE, "bad header_size %u", h->header_size);
   if (h->flags != 0)
-    return FAIL("flags", "unknown metadata flags %x", h->flags);
+    return FAIL(FLAGS, "unknown metadata flags %x", h->flags);
   /* A power of two: nothing above its lowest set bit. */
   if (h->page_size < 4096 ||
       h->page_size >> __builtin_ctz(h->page_size) != 1)
-    return FAIL("page_size", "bad page_size %u", h->page_size);
+    return FAIL(PAGE_SIZE, "bad page_size %u", h->page_size);
   if (sys_page && h->page_size % sys_page)
-    return FAIL("system page size",
+    return FAIL(SYSTEM_PAGE_SIZE,
                 "metadata page size %u is not a multiple of the system page "
                 "size %lu",
                 h->page_size, (unsigned long)sys_page);
   if (expect_arch && h->arch != expect_arch)
-    return FAIL("arch",
+    return FAIL(ARCH,
                 "metadata arch %u does not match this machine (%u)", h->arch,
                 expect_arch);
   if (h->nvariants < 1 || h->nvariants > MELF_MAX_VARIANTS)
-    return FAIL("nvariants", "bad nvariants %u (1..%u)", h->nvariants,
+    return FAIL(NVARIANTS, "bad nvariants %u (1..%u)", h->nvariants,
                 MELF_MAX_VARIANTS);
   if (h->variant_size < sizeof(struct melf_meta_variant))
-    return FAIL("variant_size", "bad variant_size %u", h->variant_size);
+    return FAIL(VARIANT_SIZE, "bad variant_size %u", h->variant_size);
 #ifndef MELF_META_MIN
   if (h->slot_size < sizeof(struct melf_meta_slot))
-    return FAIL("slot_size", "bad slot_size %u", h->slot_size);
+    return FAIL(SLOT_SIZE, "bad slot_size %u", h->slot_size);
 #endif
   return 0;
 }
@@ -152,7 +193,7 @@ static int check_tables(const struct melf_meta_header *h,
   uint64_t vend =
       (uint64_t)h->variants_off + (uint64_t)h->nvariants * h->variant_size;
   if (h->variants_off < h->header_size || vend > size)
-    return FAIL("variant table", "variant table [%u, +%lu) outside the metadata",
+    return FAIL(VARIANT_TABLE, "variant table [%u, +%lu) outside the metadata",
                 h->variants_off, (unsigned long)(vend - h->variants_off));
 #ifndef MELF_META_MIN
   uint64_t send = (uint64_t)h->slots_off + (uint64_t)h->nslots * h->slot_size;
@@ -161,18 +202,18 @@ static int check_tables(const struct melf_meta_header *h,
                       sizeof(struct melf_meta_body);
   uint64_t tend = (uint64_t)h->strtab_off + h->strtab_size;
   if (h->slots_off < vend || send > size)
-    return FAIL("slot table bounds", "slot table (%u slots at %u) outside the metadata",
+    return FAIL(SLOT_TABLE_BOUNDS, "slot table (%u slots at %u) outside the metadata",
                 h->nslots, h->slots_off);
   if (h->bodies_off < send || zend > size)
-    return FAIL("body table bounds", "body table at %u outside the metadata",
+    return FAIL(BODY_TABLE_BOUNDS, "body table at %u outside the metadata",
                 h->bodies_off);
   if (h->strtab_off < zend || tend > size)
-    return FAIL("string table bounds", "string table [%u, +%u) outside the metadata",
+    return FAIL(STRING_TABLE_BOUNDS, "string table [%u, +%u) outside the metadata",
                 h->strtab_off, h->strtab_size);
   if (h->strtab_size && m[h->strtab_off + h->strtab_size - 1] != 0)
-    return FAIL("string table end", "string table is not NUL-terminated");
+    return FAIL(STRING_TABLE_END, "string table is not NUL-terminated");
   if (h->nslots && h->strtab_size == 0)
-    return FAIL("no string table", "slots without a string table");
+    return FAIL(NO_STRING_TABLE, "slots without a string table");
 #else
   (void)m;
 #endif
@@ -190,14 +231,14 @@ static int check_parts(const struct melf_meta_header *h,
       return r;
   }
   if (h->nvariants > 1 && h->parts[MELF_PART_TEXT].size == 0)
-    return FAIL("text part", "%u variants but no text part", h->nvariants);
+    return FAIL(TEXT_PART, "%u variants but no text part", h->nvariants);
 #ifndef MELF_META_MIN
   for (int a = 0; a < MELF_PART_COUNT; a++)
     for (int b = a + 1; b < MELF_PART_COUNT; b++)
       if (h->parts[a].size && h->parts[b].size &&
           h->parts[a].vaddr < h->parts[b].vaddr + h->parts[b].size &&
           h->parts[b].vaddr < h->parts[a].vaddr + h->parts[a].size)
-        return FAIL("part overlap", "%s and %s parts overlap", part_names[a],
+        return FAIL(PART_OVERLAP, "%s and %s parts overlap", part_names[a],
                     part_names[b]);
 #endif
   /* Each part lies in a PT_LOAD with the right protection. */
@@ -209,17 +250,17 @@ static int check_parts(const struct melf_meta_header *h,
     const struct melf_ph *l =
         load_of(ph, phnum, h->parts[p].vaddr, h->parts[p].size);
     if (!l)
-      return FAIL("part segment",
+      return FAIL(PART_SEGMENT,
                   "%s part [%lx, +%lx) is not inside a loaded segment",
                   part_names[p], (unsigned long)h->parts[p].vaddr,
                   (unsigned long)h->parts[p].size);
     if ((l->flags & need[p]) != need[p] ||
         (p != MELF_PART_VLDATA && (l->flags & PF_W_)))
-      return FAIL("part protection", "%s part is in a segment with wrong protection",
+      return FAIL(PART_PROTECTION, "%s part is in a segment with wrong protection",
                   part_names[p]);
 #ifndef MELF_META_MIN
     if ((l->offset - l->vaddr) % h->page_size)
-      return FAIL("part congruence", "%s part's segment is not page-congruent",
+      return FAIL(PART_CONGRUENCE, "%s part's segment is not page-congruent",
                   part_names[p]);
 #endif
   }
@@ -237,15 +278,15 @@ static int check_image_part(const struct melf_meta_header *h,
   uint64_t off = mv->part_offset[p], psz = h->parts[p].size;
   if (!psz) {
     if (off)
-      return FAIL("part offset", "variant '%s': offset of an absent part",
+      return FAIL(PART_OFFSET, "variant '%s': offset of an absent part",
                   mv->name);
     return 0;
   }
   if (off & (h->page_size - 1))
-    return FAIL("image alignment", "variant '%s': %s offset %lx not page-aligned",
+    return FAIL(IMAGE_ALIGNMENT, "variant '%s': %s offset %lx not page-aligned",
                 mv->name, part_names[p], (unsigned long)off);
   if (file_size && !inside(off, psz, 0, file_size))
-    return FAIL("image past EOF",
+    return FAIL(IMAGE_PAST_EOF,
                 "variant '%s': %s image [%lx, +%lx) beyond the end of the "
                 "file",
                 mv->name, part_names[p], (unsigned long)off,
@@ -255,7 +296,7 @@ static int check_image_part(const struct melf_meta_header *h,
     /* The default copy is what the PT_LOAD maps there. */
     const struct melf_ph *l = load_of(ph, phnum, h->parts[p].vaddr, psz);
     if (off != l->offset + (h->parts[p].vaddr - l->vaddr))
-      return FAIL("default offset",
+      return FAIL(DEFAULT_OFFSET,
                   "default %s offset %lx is not what its segment maps "
                   "(%lx)",
                   part_names[p], (unsigned long)off,
@@ -269,12 +310,12 @@ static int check_image_part(const struct melf_meta_header *h,
     if (ph[i].type == PT_MELF_IMAGE && ph[i].offset == r->text_off)
       img = &ph[i];
   if (!img)
-    return FAIL("PT_MELF_IMAGE", "variant '%s': no PT_MELF_IMAGE at offset %lx",
+    return FAIL(PT_MELF_IMAGE, "variant '%s': no PT_MELF_IMAGE at offset %lx",
                 mv->name, (unsigned long)r->text_off);
   /* p_vaddr/p_memsz are informational (strip/objcopy rewrite them):
    * only p_offset/p_filesz count (docs/melf-abi.md 4). */
   if (!inside(off, psz, img->offset, img->filesz))
-    return FAIL("image range",
+    return FAIL(IMAGE_RANGE,
                 "variant '%s': %s image outside its PT_MELF_IMAGE", mv->name,
                 part_names[p]);
   return 0;
@@ -291,37 +332,37 @@ static int check_variant(const struct melf_meta_header *h,
   READ(mv, m + h->variants_off + (uint64_t)v * h->variant_size);
   struct melf_variant_rt *r = &out->v[v];
   if (!valid_name(mv.name))
-    return FAIL("variant name", "variant %u: invalid name", v);
+    return FAIL(VARIANT_NAME, "variant %u: invalid name", v);
   if ((v == 0) !=
       (memcmp(mv.name, MELF_DEFAULT_VARIANT, sizeof MELF_DEFAULT_VARIANT) == 0))
-    return FAIL("default name",
+    return FAIL(DEFAULT_NAME,
                 "variant %u: '%s' (variant 0 and only it is '%s')", v, mv.name,
                 MELF_DEFAULT_VARIANT);
 #ifndef MELF_META_MIN
   for (uint32_t w = 0; w < v; w++)
     if (strcmp(out->v[w].name, mv.name) == 0)
-      return FAIL("duplicate variant", "variant %u: duplicate name '%s'", v, mv.name);
+      return FAIL(DUPLICATE_VARIANT, "variant %u: duplicate name '%s'", v, mv.name);
 #endif
   if (mv.arch != 0 && mv.arch != h->arch)
-    return FAIL("variant arch",
+    return FAIL(VARIANT_ARCH,
                 "variant '%s': arch %u differs from the metadata's", mv.name,
                 mv.arch);
   if (mv.flags & ~MELF_VF_KNOWN)
-    return FAIL("variant flags", "variant '%s': unknown flags %x", mv.name,
+    return FAIL(VARIANT_FLAGS, "variant '%s': unknown flags %x", mv.name,
                 mv.flags);
 #ifndef MELF_META_MIN
   if ((v == 0) != !!(mv.flags & MELF_VF_DEFAULT))
-    return FAIL("MELF_VF_DEFAULT", "variant '%s': MELF_VF_DEFAULT on %s variant",
+    return FAIL(MELF_VF_DEFAULT, "variant '%s': MELF_VF_DEFAULT on %s variant",
                 mv.name, v == 0 ? "not on the default" : "another");
   if (mv.isa_features & ~melf_isa_assigned(mv.arch))
-    return FAIL("ISA bits",
+    return FAIL(ISA_BITS,
                 "variant '%s': ISA bits %lx unassigned for arch %u", mv.name,
                 (unsigned long)(mv.isa_features & ~melf_isa_assigned(mv.arch)),
                 mv.arch);
 #endif
 #ifndef MELF_META_MIN
   if (mv.part_offset[MELF_PART_VLDATA] != 0)
-    return FAIL("vldata offset", "variant '%s': vldata offset must be 0", mv.name);
+    return FAIL(VLDATA_OFFSET, "variant '%s': vldata offset must be 0", mv.name);
 #endif
   memcpy(r->name, mv.name, MELF_NAME_MAX);
   r->isa = mv.isa_features;
@@ -336,7 +377,7 @@ static int check_variant(const struct melf_meta_header *h,
       return rc;
   }
   if (v > 0 && !r->text_off)
-    return FAIL("no image", "variant '%s' has no image", mv.name);
+    return FAIL(NO_IMAGE, "variant '%s' has no image", mv.name);
   return 0;
 }
 
@@ -350,30 +391,30 @@ static int check_slot(const struct melf_meta_header *h,
   struct melf_meta_slot sl;
   READ(sl, m + h->slots_off + (uint64_t)s * h->slot_size);
   if (sl.prefix > MELF_MAX_PREFIX)
-    return FAIL("slot prefix", "slot %u: prefix %u exceeds %u", s, sl.prefix,
+    return FAIL(SLOT_PREFIX, "slot %u: prefix %u exceeds %u", s, sl.prefix,
                 MELF_MAX_PREFIX);
   if (sl.addr < sl.prefix ||
       !inside(sl.addr - sl.prefix, (uint64_t)sl.prefix + sl.size,
               text->vaddr, text->size))
-    return FAIL("slot bounds", "slot %u [%lx, +%lu) outside the text part", s,
+    return FAIL(SLOT_BOUNDS, "slot %u [%lx, +%lu) outside the text part", s,
                 (unsigned long)(sl.addr - sl.prefix),
                 (unsigned long)sl.prefix + sl.size);
   if (sl.reserved)
-    return FAIL("slot reserved", "slot %u: reserved field is %x, not zero", s,
+    return FAIL(SLOT_RESERVED, "slot %u: reserved field is %x, not zero", s,
                 sl.reserved);
   if (sl.name_off >= h->strtab_size)
-    return FAIL("slot name offset",
+    return FAIL(SLOT_NAME_OFFSET,
                 "slot %u: name offset %u outside the string table", s,
                 sl.name_off);
   if (!(sl.present & 1) ||
       (h->nvariants < 64 && (sl.present >> h->nvariants)))
-    return FAIL("slot present mask", "slot %u: bad present mask %lx", s,
+    return FAIL(SLOT_PRESENT_MASK, "slot %u: bad present mask %lx", s,
                 (unsigned long)sl.present);
   for (uint32_t v = 0; v < h->nvariants; v++) {
     struct melf_meta_body b;
     READ(b, m + h->bodies_off + ((uint64_t)s * h->nvariants + v) * sizeof b);
     if (b.size > sl.size || b.prefix > sl.prefix)
-      return FAIL("body size", "slot %u: body of variant %u (%u+%u bytes) "
+      return FAIL(BODY_SIZE, "slot %u: body of variant %u (%u+%u bytes) "
                   "exceeds the slot (%u+%u)", s, v, b.prefix, b.size,
                   sl.prefix, sl.size);
   }
@@ -392,13 +433,13 @@ int melf_meta_parse(const void *meta, uint64_t size, uint64_t meta_vaddr,
     why[0] = 0;
 #endif
   if (meta_vaddr % 8)
-    return FAIL("alignment", "metadata at %lx is not 8-byte aligned",
+    return FAIL(ALIGNMENT, "metadata at %lx is not 8-byte aligned",
                 (unsigned long)meta_vaddr);
   if (size < sizeof(struct melf_meta_header))
-    return FAIL("size", "metadata too small (%lu bytes)",
+    return FAIL(SIZE, "metadata too small (%lu bytes)",
                 (unsigned long)size);
   if (!load_of(ph, phnum, meta_vaddr, size))
-    return FAIL("PT_MELF_META", "PT_MELF_META is not inside a loaded segment");
+    return FAIL(PT_MELF_META, "PT_MELF_META is not inside a loaded segment");
 
   struct melf_meta_header h;
   READ(h, m);
@@ -435,7 +476,7 @@ int melf_meta_parse(const void *meta, uint64_t size, uint64_t meta_vaddr,
     if (ph[i].type == PT_MELF_IMAGE)
       nimages++;
   if (nimages != (int)h.nvariants - 1)
-    return FAIL("image count",
+    return FAIL(IMAGE_COUNT,
                 "%d PT_MELF_IMAGE headers for %u non-default variants",
                 nimages, h.nvariants - 1);
 #endif
