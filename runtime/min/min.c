@@ -204,7 +204,7 @@ static void start(const char *want, const uintptr_t *aux) {
     goto out;
   }
   if (has_textrel(phdr, phnum, bias)) {
-    bad = "the executable has text relocations";
+    bad = "text relocations";
     goto corrupt;
   }
   const unsigned char *meta = (const unsigned char *)(bias + mp->p_vaddr);
@@ -245,7 +245,7 @@ static void start(const char *want, const uintptr_t *aux) {
     }
   }
   if (id && fd < 0)
-    msg = ": cannot open the executable (/proc/self/exe, AT_EXECFN)";
+    msg = ": cannot open the executable";
   else if (id && map_image(&l, bias, fd, id))
     msg = ": cannot map its image";
   goto out;

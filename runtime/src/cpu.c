@@ -79,17 +79,17 @@ uint64_t melf_cpu_features(void) {
     if (leaf <= (leaf >> 31 ? emax : max) && sub <= r[LEAF_7][0])
       __cpuid_count(leaf, sub, r[i][0], r[i][1], r[i][2], r[i][3]);
   }
-  uint64_t f = 0;
+  uint32_t f = 0; /* every bit is below 32 */
   for (int i = 0; i < MELF_X86_FEATURE_COUNT; i++) {
     unsigned w = x86_bits[i];
     if (r[w >> 7][(w >> 5) & 3] & (1u << (w & 31)))
       f |= MELF_BIT(i);
   }
   uint64_t xcr0 = (r[LEAF_1][2] >> 27) & 1 ? xgetbv0() : 0; /* OSXSAVE */
-  const uint64_t vex = MELF_BIT(MELF_X86_AVX) | MELF_BIT(MELF_X86_AVX2) |
+  const uint32_t vex = MELF_BIT(MELF_X86_AVX) | MELF_BIT(MELF_X86_AVX2) |
                        MELF_BIT(MELF_X86_FMA) | MELF_BIT(MELF_X86_F16C) |
                        MELF_BIT(MELF_X86_AVXVNNI);
-  const uint64_t evex =
+  const uint32_t evex =
       MELF_BIT(MELF_X86_AVX512F) | MELF_BIT(MELF_X86_AVX512BW) |
       MELF_BIT(MELF_X86_AVX512CD) | MELF_BIT(MELF_X86_AVX512DQ) |
       MELF_BIT(MELF_X86_AVX512VL) | MELF_BIT(MELF_X86_AVX512VNNI) |

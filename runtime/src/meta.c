@@ -39,8 +39,9 @@ static const char *const part_names[MELF_PART_COUNT] = {"text", "rodata",
  *  - `why` must be a buffer (whylen >= 1), written only on failure.
  * Every caller names its message buffer why, whylen.
  */
+#define READ(dst, src) COPY(&(dst), (src), sizeof(dst))
 #ifdef MELF_META_MIN
-#define READ(dst, src) __builtin_memcpy_inline(&(dst), (src), sizeof(dst))
+#define COPY(dst, src, n) __builtin_memcpy_inline((dst), (src), (n))
 /* The short names of the checks it runs, one string: FAIL(ID, ...) passes
  * the index CHECK_ID (an immediate at each check, not an address). */
 #define MIN_CHECKS(X) \
@@ -90,7 +91,7 @@ static int fail(char *why, size_t len, unsigned check) {
   return MELF_ECORRUPT;
 }
 #else
-#define READ(dst, src) memcpy(&(dst), (src), sizeof(dst))
+#define COPY(dst, src, n) memcpy((dst), (src), (n))
 /* FAIL(ID, fmt, ...): ID names the check in MELF_META_MIN builds. */
 #define FAIL(id, ...) fail(why, whylen, __VA_ARGS__)
 static int fail(char *why, size_t len, const char *fmt, ...) {
@@ -364,12 +365,9 @@ static int check_variant(const struct melf_meta_header *h,
   if (mv.part_offset[MELF_PART_VLDATA] != 0)
     return FAIL(VLDATA_OFFSET, "variant '%s': vldata offset must be 0", mv.name);
 #endif
-  memcpy(r->name, mv.name, MELF_NAME_MAX);
-  r->isa = mv.isa_features;
-  r->arch = mv.arch;
-  r->flags = mv.flags;
-  r->text_off = mv.part_offset[MELF_PART_TEXT];
-  r->rodata_off = mv.part_offset[MELF_PART_RODATA];
+  /* name, isa, arch, flags and the text and rodata offsets: the entry's
+   * first bytes, in its order (asserted below). */
+  COPY(r, &mv, sizeof *r);
   for (int p = MELF_PART_TEXT; p <= MELF_PART_RODATA; p++) {
     int rc = check_image_part(h, &mv, r, v, p, ph, phnum, file_size, why,
                               whylen);
@@ -380,6 +378,19 @@ static int check_variant(const struct melf_meta_header *h,
     return FAIL(NO_IMAGE, "variant '%s' has no image", mv.name);
   return 0;
 }
+
+#define SAME(a, b)                                                           \
+  (offsetof(struct melf_variant_rt, a) == offsetof(struct melf_meta_variant, b))
+_Static_assert(SAME(name, name) && SAME(isa, isa_features) &&
+                   SAME(arch, arch) && SAME(flags, flags) &&
+                   SAME(text_off, part_offset[MELF_PART_TEXT]) &&
+                   SAME(rodata_off, part_offset[MELF_PART_RODATA]) &&
+                   sizeof(struct melf_variant_rt) ==
+                       offsetof(struct melf_meta_variant,
+                                part_offset[MELF_PART_RODATA]) +
+                           sizeof(uint64_t),
+               "struct melf_variant_rt is not the start of the entry");
+#undef SAME
 
 #ifndef MELF_META_MIN
 /* Slot table entry `s` and its bodies: inside the text part, within the
@@ -451,19 +462,17 @@ int melf_meta_parse(const void *meta, uint64_t size, uint64_t meta_vaddr,
   if (rc)
     return rc;
 
-  const struct melf_meta_part *text = &h.parts[MELF_PART_TEXT];
-  const struct melf_meta_part *ro = &h.parts[MELF_PART_RODATA];
-  const struct melf_meta_part *vl = &h.parts[MELF_PART_VLDATA];
   out->arch = h.arch;
   out->page_size = h.page_size;
   out->nvariants = h.nvariants;
   out->nslots = h.nslots;
-  out->text_vaddr = text->vaddr;
-  out->text_size = text->size;
-  out->rodata_vaddr = ro->vaddr;
-  out->rodata_size = ro->size;
-  out->vldata_vaddr = vl->vaddr;
-  out->vldata_size = vl->size;
+  /* text_vaddr, text_size .. vldata_size: the parts in their order. */
+  _Static_assert(offsetof(struct melf_layout, vldata_size) -
+                         offsetof(struct melf_layout, text_vaddr) +
+                         sizeof(uint64_t) ==
+                     sizeof h.parts,
+                 "struct melf_layout's parts are not in the header's order");
+  COPY(&out->text_vaddr, h.parts, sizeof h.parts);
   out->slots_off = h.slots_off;
   out->slot_size = h.slot_size;
   out->bodies_off = h.bodies_off;
