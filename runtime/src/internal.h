@@ -16,6 +16,13 @@ extern "C" { /* melf-objdump validates with the parser below */
 
 /* ---- Metadata parser (meta.c): pure, no system calls, fuzzable ---------- */
 
+/* The linkage of meta.c's and cpu.c's functions: the minimal runtime
+ * compiles them into its own translation unit (runtime/min/unity.c) and
+ * makes them static there. */
+#ifndef MELF_LOCAL
+#define MELF_LOCAL MELF_HIDDEN
+#endif
+
 /* One program header, as the parser needs it (link-time values), laid out
  * as Elf64_Phdr: the minimal runtime passes its own program headers as
  * they are (runtime/min/min.c). paddr and align are not read. */
@@ -54,12 +61,12 @@ struct melf_layout {
  * Built with MELF_META_MIN (the minimal runtime, runtime/min/) it runs a
  * subset of the checks and the reason is the check's short name (meta.c).
  */
-MELF_HIDDEN int melf_meta_parse(const void *meta, uint64_t size,
-                                uint64_t meta_vaddr, const struct melf_ph *ph,
-                                int phnum, uint32_t expect_arch,
-                                uint64_t sys_page, uint64_t file_size,
-                                struct melf_layout *out, char *why,
-                                size_t whylen);
+MELF_LOCAL int melf_meta_parse(const void *meta, uint64_t size,
+                               uint64_t meta_vaddr, const struct melf_ph *ph,
+                               int phnum, uint32_t expect_arch,
+                               uint64_t sys_page, uint64_t file_size,
+                               struct melf_layout *out, char *why,
+                               size_t whylen);
 
 /* ---- CPU features (cpu.c) ----------------------------------------------- */
 
@@ -67,11 +74,11 @@ MELF_HIDDEN int melf_meta_parse(const void *meta, uint64_t size,
  * melf_x86_feature (usable by the OS: XSAVE state enabled) or enum
  * melf_aarch64_feature (from AT_HWCAP/AT_HWCAP2); 0 on other
  * architectures. */
-MELF_HIDDEN uint64_t melf_cpu_features(void);
+MELF_LOCAL uint64_t melf_cpu_features(void);
 /* The AArch64 bits two auxiliary-vector words (AT_HWCAP, AT_HWCAP2) mean;
  * on every host, for tests. */
-MELF_HIDDEN uint64_t melf_cpu_features_from_hwcap(uint64_t hwcap,
-                                                  uint64_t hwcap2);
+MELF_LOCAL uint64_t melf_cpu_features_from_hwcap(uint64_t hwcap,
+                                                 uint64_t hwcap2);
 
 /* ---- Small helpers (util.c): async-signal-safe ------------------------- */
 
