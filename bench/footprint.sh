@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # What libmelf and the MELF layout add to a small program (issue goal for
-# embedded users: <= 12 KiB text and <= 4 KiB bss added): bench/hello.c
+# embedded users: <= 12 KiB text and <= 4 KiB bss added, met with the
+# minimal runtime; each profile's line says met or not met): bench/hello.c
 # with one multivariant function (one non-default variant), linked with
 # ld.melf and each runtime profile -- libmelf (full) and libmelf_min
 # (minimal: start-up selection only) -- next to the same program built
@@ -13,7 +14,8 @@
 #   bench/footprint.sh BUILD_DIR [--check=TEXT,BSS]
 #
 # --check=TEXT,BSS: exit 1 if the minimal runtime adds more than TEXT bytes
-# of text or BSS bytes of bss (test/runtime/min-footprint.test). The
+# of text or BSS bytes of bss (test/runtime/min-footprint.test checks the
+# goal, --check=12288,4096). The
 # programs go to BUILD_DIR/bench/footprint, or to $MELF_FOOTPRINT_OUT.
 set -euo pipefail
 build=$(cd "${1:?usage: footprint.sh BUILD_DIR [--check=TEXT,BSS]}" && pwd)
