@@ -473,13 +473,14 @@ int melf_meta_parse(const void *meta, uint64_t size, uint64_t meta_vaddr,
                      sizeof h.parts,
                  "struct melf_layout's parts are not in the header's order");
   COPY(&out->text_vaddr, h.parts, sizeof h.parts);
+#ifndef MELF_META_MIN
+  /* Where the slot records are (the trap message and record mode). */
   out->slots_off = h.slots_off;
   out->slot_size = h.slot_size;
   out->bodies_off = h.bodies_off;
   out->strtab_off = h.strtab_off;
   out->strtab_size = h.strtab_size;
 
-#ifndef MELF_META_MIN
   int nimages = 0;
   for (int i = 0; i < phnum; i++)
     if (ph[i].type == PT_MELF_IMAGE)
