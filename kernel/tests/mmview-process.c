@@ -295,6 +295,15 @@ static int t_memory_comes_back(void) {
 // its threads. When the owner exits while every other thread is in a view,
 // another thread (in a view) must take over, or the process's memory is
 // charged to the root group and escapes memory.max.
+static long read_long_file(const char *path) {
+  char buf[64] = {0};
+  int fd = open(path, O_RDONLY);
+  long n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+  if (fd >= 0)
+    close(fd);
+  return n > 0 ? atol(buf) : -1;
+}
+
 static const char memcg_dir[] = "/sys/fs/cgroup/mmview-test";
 static long memcg_current(void) {
   char path[128], buf[64] = {0};
@@ -362,6 +371,65 @@ static int t_memcg_after_owner_exits(void) {
   pthread_exit(NULL);  // the leader, the mm's owner, exits; the worker ends the case
 }
 
+// The OOM killer (here a memory cgroup's) kills a process whose threads
+// are in views and gets its memory back: the victim is the process, its
+// exit is not waited for forever, and the group's charge drops.
+static void *oom_hog(void *arg) {
+  long v = (long)arg;
+  if (migrate(v) != 0)
+    _exit(3);
+  for (;;) {
+    char *p = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p != MAP_FAILED)
+      memset(p, 1, 1 << 20);
+  }
+  return NULL;
+}
+
+static int t_oom_kills_process_in_views(void) {
+  char path[128], pid[32];
+  const char *dir = "/sys/fs/cgroup/mmview-oom";
+  mkdir("/sys/fs/cgroup", 0755);
+  if (mount("none", "/sys/fs/cgroup", "cgroup2", 0, NULL) != 0 && errno != EBUSY)
+    CHECK(0, "mount cgroup2: %s", strerror(errno));
+  CHECK(write_file("/sys/fs/cgroup/cgroup.subtree_control", "+memory") == 0,
+        "enabling the memory controller: %s", strerror(errno));
+  CHECK(mkdir(dir, 0755) == 0 || errno == EEXIST, "mkdir %s", dir);
+  snprintf(path, sizeof path, "%s/memory.max", dir);
+  CHECK(write_file(path, "33554432") == 0, "memory.max: %s", strerror(errno));
+  pid_t child = fork();
+  if (child == 0) {
+    snprintf(path, sizeof path, "%s/cgroup.procs", dir);
+    snprintf(pid, sizeof pid, "%d", getpid());
+    if (write_file(path, pid) != 0)
+      _exit(2);
+    pthread_t t[2];
+    for (int i = 0; i < 2; i++) {
+      long v = create();
+      if (v <= 0 || pthread_create(&t[i], NULL, oom_hog, (void *)v) != 0)
+        _exit(4);
+    }
+    for (;;)
+      pause();
+  }
+  CHECK(child > 0, "fork");
+  int st = 0, waited = 0;
+  for (; waited < 300 && waitpid(child, &st, WNOHANG) == 0; waited++)
+    usleep(100 * 1000);
+  if (waited == 300) {
+    kill(child, SIGKILL);
+    waitpid(child, &st, 0);
+    CHECK(0, "the process in views was not OOM-killed within 30 s");
+  }
+  CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "the child ended with status %#x", st);
+  snprintf(path, sizeof path, "%s/memory.current", dir);
+  long cur = -1;
+  for (int i = 0; i < 50 && (cur = read_long_file(path)) > 4 << 20; i++)
+    usleep(100 * 1000);
+  CHECK(cur >= 0 && cur <= 4 << 20, "the group still holds %ld bytes after the kill", cur);
+  return 1;
+}
+
 int main(void) {
   page = sysconf(_SC_PAGESIZE);
   if (syscall(MELF_SYS_MMVIEW, MMVIEW_CURRENT) != 0) {
@@ -377,5 +445,6 @@ int main(void) {
   run("large-region-mirrored-and-zapped", t_large_region_mirrored);
   run("memory-comes-back", t_memory_comes_back);
   run("memcg-charges-after-the-owner-exits", t_memcg_after_owner_exits);
+  run("oom-kills-a-process-in-views", t_oom_kills_process_in_views);
   return failures != 0;
 }
