@@ -285,10 +285,15 @@ static inline const char *melf_isa_feature_name(uint32_t arch, unsigned bit) {
 #define MELF_VF_OPTNONE 0x4u  /* compiled unoptimised (debug)               */
 #define MELF_VF_SIZE 0x8u     /* optimised for size                          */
 #define MELF_VF_WHOLE_FILE 0x10u /* from a whole-file variant object        */
+/* A reduced variant (ld.melf --melf-reduce): no bodies of its own; in its
+ * image a slot is the default's bytes or, where bodies[s][v].size is 0,
+ * trap bytes (docs/melf-abi.md, "Reduced variants"). Run-time metadata
+ * only: a group entry with it is invalid. */
+#define MELF_VF_REDUCED 0x20u
 /* Every flag above; any other bit makes a record or variant invalid. */
 #define MELF_VF_KNOWN                                                          \
   (MELF_VF_DEFAULT | MELF_VF_ASAN | MELF_VF_OPTNONE | MELF_VF_SIZE |           \
-   MELF_VF_WHOLE_FILE)
+   MELF_VF_WHOLE_FILE | MELF_VF_REDUCED)
 
 /* The ISA feature bits that have a meaning for `arch` (0: none, so a
  * variant with arch 0 or an architecture without feature bits yet may set
