@@ -73,7 +73,8 @@ std::string melf::objdump::flagString(uint32_t Flags) {
                {MELF_VF_ASAN, "asan"},
                {MELF_VF_OPTNONE, "optnone"},
                {MELF_VF_SIZE, "size"},
-               {MELF_VF_WHOLE_FILE, "whole-file"}};
+               {MELF_VF_WHOLE_FILE, "whole-file"},
+               {MELF_VF_REDUCED, "reduced"}};
   std::string S;
   uint32_t Known = 0;
   for (const auto &N : Names) {

@@ -103,6 +103,13 @@ struct Meta {
   uint32_t bodyPrefix(size_t S, size_t V) const {
     return Bodies[S * Variants.size() + V].prefix;
   }
+  /// Does reduced variant V have trap bytes in slot S (docs/melf-abi.md,
+  /// "Reduced variants": no own body, bodies[S][V] = {0, 0})?
+  bool isRemoved(size_t S, size_t V) const {
+    return (Variants[V].Flags & MELF_VF_REDUCED) &&
+           !Slots[S].hasOwnBody(V) && bodySize(S, V) == 0 &&
+           bodyPrefix(S, V) == 0;
+  }
 };
 
 /// A valid ELF file that is not a MELF binary. Not a damaged file: the

@@ -52,6 +52,8 @@ uint64_t slotBytes(const MetaSlot &Sl) { return uint64_t(Sl.Prefix) + Sl.Size; }
 uint64_t usedBytes(const Meta &M, size_t S, size_t V) {
   const MetaSlot &Sl = M.Slots[S];
   size_t W = Sl.hasOwnBody(V) ? V : 0;
+  if (M.isRemoved(S, V))
+    return 0;
   return std::min<uint64_t>(M.bodySize(S, W), Sl.Size) +
          std::min<uint64_t>(M.bodyPrefix(S, W), Sl.Prefix);
 }
@@ -69,7 +71,7 @@ Totals totals(const Meta &M) {
     T.SlotBytes += slotBytes(M.Slots[S]);
     for (size_t V = 0; V < M.Variants.size(); ++V) {
       T.Padding += slotBytes(M.Slots[S]) - usedBytes(M, S, V);
-      T.Fallbacks += V && !M.Slots[S].hasOwnBody(V);
+      T.Fallbacks += V && !M.Slots[S].hasOwnBody(V) && !M.isRemoved(S, V);
     }
   }
   T.ImageBytes = M.Parts[MELF_PART_TEXT].Size * M.Variants.size();
@@ -167,6 +169,8 @@ void melf::objdump::printSlots(const MelfFile &F, raw_ostream &OS) {
       OS << format("        %-24s ", M.Variants[V].Name.c_str());
       if (Sl.hasOwnBody(V))
         OS << "body " << Used << ", padding " << slotBytes(Sl) - Used << "\n";
+      else if (M.isRemoved(S, V))
+        OS << "removed (trap bytes)\n";
       else
         OS << "default bytes (no own body), padding " << slotBytes(Sl) - Used
            << "\n";

@@ -258,6 +258,11 @@ void Verifier::checkVariants() {
         bad(N + ": only variant 0 may be named 'default'");
       if (R.Flags & MELF_VF_DEFAULT)
         bad(N + ": flags " + hex(R.Flags) + " have MELF_VF_DEFAULT");
+      if ((R.Flags & MELF_VF_REDUCED) && (R.Arch || R.ISA ||
+                                          R.Flags != MELF_VF_REDUCED))
+        bad(N + ": a reduced variant has flags " + hex(R.Flags) + ", arch " +
+            Twine(R.Arch) + " and isa_features " + hex(R.ISA) +
+            " (expected MELF_VF_REDUCED, 0 and 0)");
     }
     if (R.Flags & ~uint32_t(MELF_VF_KNOWN))
       bad(N + ": flags " + hex(R.Flags) + " has unknown bits");
@@ -452,6 +457,9 @@ void Verifier::checkSlots() {
         bad(N + ": bodies[" + std::to_string(S) + "][" + std::to_string(V) +
             "].prefix " + Twine(M.bodyPrefix(S, V)) +
             " exceeds the slot's prefix " + Twine(Sl.Prefix));
+      if ((M.Variants[V].Flags & MELF_VF_REDUCED) && Sl.hasOwnBody(V))
+        bad(N + ": reduced " + var(V) + " has its own body (present " +
+            hex(Sl.Present) + ")");
       if (Sl.hasOwnBody(V)) {
         if (B == 0)
           bad(BN + " is 0 but " + var(V) + " has its own body");
@@ -534,6 +542,17 @@ void Verifier::checkBytes() {
           FirstGapBad = T.VAddr + I;
       Cursor = std::max(Cursor, Begin + Sl.Size);
       bool Own = Sl.hasOwnBody(V);
+      if (M.isRemoved(S, V)) {
+        // Removed from a reduced variant: trap bytes over the whole slot.
+        for (uint64_t I = Start; Trap >= 0 && I < Begin + Sl.Size; ++I)
+          if ((*Img)[I] != Trap) {
+            bad(slot(S) + ": " + var(V) + " removes it, but its byte at " +
+                hex(T.VAddr + I) + " is " + hex((*Img)[I]) +
+                ", not the trap " + hex(Trap));
+            break;
+          }
+        continue;
+      }
       if (!Own && V != 0 && Default) {
         if (memcmp(Img->data() + Start, Default->data() + Start,
                    Sl.Prefix + Sl.Size))
