@@ -9,6 +9,9 @@
 // RUN: %clang %melf_ldflags t.o -o all -Wl,--melf-reduce=work:worker.list
 // RUN: melf-objdump -vs all | FileCheck %s --check-prefixes=VARS,ALL
 // RUN: melf-objdump --verify all
+// --verify checks that removed slots are all trap bytes.
+// RUN: %python %S/Inputs/break-removed.py melf-objdump all broken work
+// RUN: not melf-objdump --verify broken 2>&1 | FileCheck %s --check-prefix=BROKEN
 // RUN: %clang %melf_ldflags t.o -o reach -Wl,--melf-reduce=work:worker.list -Wl,--melf-reduce-indirect=reachable
 // RUN: melf-objdump -s reach | FileCheck %s --check-prefix=REACH
 // RUN: %clang %melf_ldflags t.o -o none -Wl,--melf-reduce=work:worker.list -Wl,--melf-reduce-indirect=none
@@ -67,6 +70,7 @@ int main(int argc, char **argv) {
 }
 
 // VARS: 2   work                     reduced
+// BROKEN: verify: broken: slot {{[0-9]+}} '{{[a-z]+}}': variant 2 'work' removes it, but its byte at 0x{{[0-9a-f]+}} is 0x90, not the trap 0xf4
 // ALL-LABEL: leaf
 // ALL: work                     default bytes (no own body)
 // ALL-LABEL: helper
