@@ -64,10 +64,12 @@ if [ "$only_selftests" != 1 ] && compgen -G "$kdir/tests/melf/*.c*" > /dev/null;
     name=$(basename "${src%.*}")
     mcc=clang-19
     case "$src" in *.cpp) mcc=clang++-19 ;; esac
-    # shellcheck disable=SC2046
+    # A "// MELF-LDFLAGS: ..." line adds link flags (%S: the source's directory).
+    extra=$(sed -n 's|^// MELF-LDFLAGS: ||p' "$src" | sed "s|%S|$(dirname "$src")|g")
+    # shellcheck disable=SC2046,SC2086
     $mcc $("$melf_config" --cflags) -O2 -Wall -c "$src" -o "$out/tests/$name.o" &&
       $mcc $("$melf_config" --ldflags) -static "$out/tests/$name.o" -o "$out/tests/$name" \
-        -lpthread ||
+        $extra -lpthread ||
       fail_stage "compile-$name" "the MELF toolchain could not build kernel/tests/melf/$name.c"
     progs+=("$out/tests/$name")
   done
