@@ -9,9 +9,11 @@
 #
 #   test/realworld/run.sh BUILD_DIR JUNIT_XML [quick|full]
 #
-# MELF_REALWORLD_ONLY="lz4 zlib zlib-so lz4-so sqlite" picks parts (all by
-# default). dropin.sh: zlib and LZ4 as MELF shared libraries under unmodified
-# Debian programs; sqlite.sh: libsqlite3.so and SQLite's TCL tests.
+# MELF_REALWORLD_ONLY="lz4 zlib zlib-so lz4-so sqlite zlib-reduce" picks
+# parts (all by default). dropin.sh: zlib and LZ4 as MELF shared libraries
+# under unmodified Debian programs; sqlite.sh: libsqlite3.so and SQLite's
+# TCL tests; reduce.sh: zlib with a worker in a reduced variant (record,
+# --melf-reduce, --attack-surface figures in BUILD_DIR/realworld/reduce.txt).
 #
 # quick (make check): LZ4's essential CLI tests and zlib's test program.
 # full (make check-realworld): adds LZ4's frame and fuzzer tests (timed
@@ -237,15 +239,18 @@ run_zlib() {
 
 source "$here/dropin.sh"
 source "$here/sqlite.sh"
-only=${MELF_REALWORLD_ONLY:-lz4 zlib zlib-so lz4-so sqlite}
+source "$here/reduce.sh"
+only=${MELF_REALWORLD_ONLY:-lz4 zlib zlib-so lz4-so sqlite zlib-reduce}
 wanted() { [[ " $only " == *" $1 "* ]]; }
 : > "$work/speed.txt"
+: > "$work/reduce.txt"
 wanted lz4 && run_lz4
 wanted zlib && run_zlib
 wanted zlib-so && run_zlib_so
 wanted lz4-so && run_lz4_so
 wanted sqlite && run_sqlite
-cat "$work/speed.txt"
+wanted zlib-reduce && run_zlib_reduce
+cat "$work/speed.txt" "$work/reduce.txt"
 
 python3 - "$results" "$xml" <<'PY'
 import sys
