@@ -92,15 +92,22 @@ fi
 # The examples that switch per thread with views (the same sources as
 # `make demo`, which runs them per process on the host). The hardening
 # example's asan variant needs ASan's runtime, which needs a dynamically
-# linked program: mkinitramfs.sh copies its shared libraries.
+# linked program: mkinitramfs.sh copies its shared libraries. Its reduced
+# variant `worker` needs its functions in the MELF area, one per section,
+# and the allow-list (as examples/demo.sh builds it).
 if [ "$only_selftests" != 1 ]; then
   for src in "$kdir"/../examples/simd/dot.c "$kdir"/../examples/debug/on_demand.c \
              "$kdir"/../examples/hardening/requests.c; do
     name=example-$(basename "${src%.*}")
     link=(-static)
-    case "$src" in */hardening/*) link=(-fsanitize=address) ;; esac
+    cflags=()
+    case "$src" in */hardening/*)
+      cflags=(-ffunction-sections)
+      link=(-fsanitize=address "-Wl,--melf-area-object=$name.o"
+            "-Wl,--melf-reduce=worker:${src%/*}/worker.list") ;;
+    esac
     # shellcheck disable=SC2046
-    clang-19 $("$melf_config" --cflags) -O2 -Wall -c "$src" -o "$out/tests/$name.o" &&
+    clang-19 $("$melf_config" --cflags) -O2 -Wall "${cflags[@]}" -c "$src" -o "$out/tests/$name.o" &&
       clang-19 $("$melf_config" --ldflags) "${link[@]}" "$out/tests/$name.o" \
         -o "$out/tests/$name" -lpthread ||
       fail_stage "compile-$name" "the MELF toolchain could not build $src"
