@@ -76,15 +76,22 @@ static int creates_under(const char *what, int step) {
     printf("note: %s: UNSHARE: %s\n", what, strerror(errno));
     return -1;
   }
+  int fail_fd = open("/proc/self/make-it-fail", O_WRONLY);
+  if (fail_fd < 0) {
+    printf("note: %s: /proc/self/make-it-fail: %s\n", what, strerror(errno));
+    return -1;
+  }
   for (long space = 0; space < 200000; space += step) {
     if (arm(what, space) != 0) {
       printf("note: %s: arming: %s\n", what, strerror(errno));
       return -1;
     }
-    put("/proc/self/make-it-fail", "1");
+    // The flag is written through a descriptor opened beforehand: opening
+    // the file allocates, and the injected failure must hit CREATE.
+    pwrite(fail_fd, "1", 1, 0);
     long v = create();
     int err = errno;
-    put("/proc/self/make-it-fail", "0");
+    pwrite(fail_fd, "0", 1, 0);
     if (v > 0) {
       if (migrate(v) != 0 || shared[0] != 1 || unshared[0] != 2 || migrate(0) != v ||
           delete_view(v) != 0) {
