@@ -16,6 +16,10 @@
  *   zlib-worker [-w VARIANT] deflate FILE     the worker compresses FILE,
  *       which its allow-list does not cover: in a reduced variant it stops
  *       with libmelf's trap message naming the missing function
+ *   zlib-worker                               the QEMU guest's self-test
+ *       (views mode): streams made in the main thread go to a `worker`
+ *       locked into its view while zlib's tests run in the main thread; a
+ *       forked worker that compresses must stop with the trap message
  *
  * Views mode (the mmview kernel): the worker switches its own thread with
  * melf_switch_thread and locks itself in (melf_lock_thread) before it
@@ -26,6 +30,9 @@
  * a failed switch. */
 #include <melf.h>
 #include <pthread.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,6 +137,94 @@ static void *work(void *arg) {
   return NULL;
 }
 
+/* The guest's deflate case: see guest_self_test. */
+struct forker {
+  int variant, err, status;
+  const char *file;
+  char msg[512];
+};
+
+static void *fork_and_deflate(void *arg) {
+  struct forker *f = arg;
+  int fds[2];
+  if ((f->err = melf_switch_thread(f->variant)) != 0 || (f->err = melf_lock_thread()) != 0 ||
+      pipe(fds) != 0)
+    return NULL;
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(fds[1], 2);
+    size_t len = 0;
+    unsigned char *in = read_file(f->file, &len);
+    _exit(in ? deflate_one(f->file, in, len) + 10 : 20);
+  }
+  close(fds[1]);
+  ssize_t got = 0, n;
+  while ((n = read(fds[0], f->msg + got, sizeof f->msg - 1 - got)) > 0)
+    got += n;
+  close(fds[0]);
+  waitpid(pid, &f->status, 0);
+  return NULL;
+}
+
+static int guest_cases_failed;
+static void guest_case(const char *name, int ok, const char *why) {
+  printf("CASE %s realworld-zlib-worker/%s%s%s\n", ok ? "PASS" : "FAIL", name, ok ? "" : ": ",
+         ok ? "" : why);
+  fflush(stdout);
+  guest_cases_failed += !ok;
+}
+
+/* The guest's self-test (no arguments; views mode): what the host runs from
+ * files, with streams the main thread makes (full code) at start. */
+static int guest_self_test(void) {
+  static char paths[4][40];
+  static char *files[5];
+  static unsigned char src[24000];
+  char why[600];
+  int levels[4] = {0, 1, 6, 9};
+  for (size_t i = 0; i < sizeof src; i++)
+    src[i] = (unsigned char)("melf zlib worker "[i % 17] ^ (i / 251));
+  for (int k = 0; k < 4; k++) {
+    uLongf n = compressBound(sizeof src);
+    unsigned char *buf = malloc(n);
+    FILE *f;
+    snprintf(paths[k], sizeof paths[k], "/tmp/zlib-worker-%d.zz", levels[k]);
+    if (!buf || compress2(buf, &n, src, sizeof src, levels[k]) != Z_OK ||
+        !(f = fopen(paths[k], "wb")) || fwrite(buf, 1, n, f) != n || fclose(f) != 0) {
+      guest_case("streams", 0, "cannot write the streams");
+      return 1;
+    }
+    free(buf);
+    files[k] = paths[k];
+  }
+  int views = melf_mode() == MELF_MODE_VIEWS;
+  struct worker w = {.variant = melf_variant_find("worker"), .files = files};
+  pthread_t t;
+  if (!views || w.variant < 0 || pthread_create(&t, NULL, work, &w) != 0) {
+    guest_case("views-mode", 0, "not in views mode, or no variant 'worker'");
+    return 1;
+  }
+  char *args[] = {"example", NULL};
+  int failed = zlib_example_main(1, args) != 0;
+  pthread_join(t, NULL);
+  snprintf(why, sizeof why, "zlib's tests %s, worker switch/lock %d, streams %s",
+           failed ? "failed" : "passed", w.switch_err, w.failed ? "failed" : "done");
+  guest_case("tests-pass-while-the-worker-is-reduced-and-locked",
+             !failed && !w.switch_err && !w.failed, why);
+  /* A worker asked to compress: a thread in `worker`, locked, forks; the
+   * child (its view and lock inherited) compresses and must stop with the
+   * trap message. */
+  struct forker fk = {.variant = w.variant, .file = files[0]};
+  if (pthread_create(&t, NULL, fork_and_deflate, &fk) == 0)
+    pthread_join(t, NULL);
+  snprintf(why, sizeof why, "switch/lock %d, the child ended with status %#x and said: %.400s",
+           fk.err, fk.status, fk.msg);
+  guest_case("a-call-outside-the-allow-list-stops-the-worker",
+             !fk.err && WIFSIGNALED(fk.status) && strstr(fk.msg, "not in its variant 'worker'"),
+             why);
+  return guest_cases_failed != 0;
+}
+
 static int usage(void) {
   fprintf(stderr, "usage: zlib-worker [-w VARIANT] inflate FILE...\n"
                   "       zlib-worker [-w VARIANT] test [FILE...]\n"
@@ -140,6 +235,8 @@ static int usage(void) {
 int main(int argc, char **argv) {
   const char *name = "worker";
   int i = 1;
+  if (argc == 1)
+    return guest_self_test();
   if (i + 1 < argc && strcmp(argv[i], "-w") == 0) {
     name = argv[i + 1];
     i += 2;
