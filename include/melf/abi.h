@@ -113,6 +113,25 @@ enum melf_module_event {
  * these patterns, so that MELF libraries bind to its runtime. */
 #define MELF_RUNTIME_EXPORTS {"melf_*", "__melf_*"}
 
+/* Instrumented variants (docs/melf-abi.md, "Instrumented variants"). The
+ * runtime of an instrumented variant (MELF's AddressSanitizer runtime)
+ * defines
+ *   void __melf_variant_changed(int scope, uint32_t flags);
+ * and the MELF runtime calls it, if defined, on every change of the variant
+ * threads run, with one of enum melf_hook_scope and the MELF_VF_* flags of
+ * that variant. Matched by MELF_RUNTIME_EXPORTS: MELF executables export it
+ * to libmelf.so.0. */
+#define MELF_VARIANT_HOOK_SYMBOL "__melf_variant_changed"
+enum melf_hook_scope {
+  MELF_HOOK_BASE = 0,        /* the base view's variant (process mode: the
+                                process's) is now one with `flags`; threads
+                                that follow it run it                      */
+  MELF_HOOK_THREAD = 1,      /* the calling thread now runs a view of its
+                                own, of a variant with `flags`              */
+  MELF_HOOK_THREAD_BASE = 2, /* the calling thread follows the base view
+                                again (`flags`: the base view's variant's)  */
+};
+
 /* Function the pass folds to the name of the variant a body was compiled as
  * (declared in runtime/include/melf.h). */
 #define MELF_COMPILED_VARIANT_FN "melf_compiled_variant"

@@ -27,6 +27,11 @@
 
 #define MSG_MAX 400
 
+/* Defined by the runtime of instrumented variants, if linked
+ * (MELF_VARIANT_HOOK_SYMBOL, docs/melf-abi.md "Instrumented variants"). */
+extern void __melf_variant_changed(int scope, uint32_t flags)
+    __attribute__((weak, visibility("hidden")));
+
 /* The executable's ELF header (defined by the linker). */
 extern const ElfW(Ehdr) __ehdr_start __attribute__((visibility("hidden")));
 
@@ -248,6 +253,8 @@ static void start(const char *want, const uintptr_t *aux) {
     msg = ": cannot open the executable";
   else if (id && map_image(&l, bias, fd, id))
     msg = ": cannot map its image";
+  else if (id && __melf_variant_changed) /* the MELF ASan runtime, if any */
+    __melf_variant_changed(MELF_HOOK_BASE, l.v[id].flags);
   goto out;
 corrupt:
   say("corrupt MELF metadata: ", bad, "");

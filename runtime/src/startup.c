@@ -94,6 +94,8 @@ static void after_fork_child(void) {
   atomic_store(&melf_process_variant, cur);
   for (int i = 0; i < melf_rt.nmods; i++)
     melf_rt.mod[i]->mapped = melf_rt.mod[i]->local[cur];
+  melf_hook_variant(MELF_HOOK_BASE, cur);
+  melf_hook_variant(MELF_HOOK_THREAD_BASE, cur);
   _melf_debug.process_variant = cur;
   _melf_debug.nthreads = 0;
   memset(_melf_debug.threads, 0, sizeof _melf_debug.threads);

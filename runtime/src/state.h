@@ -109,6 +109,12 @@ __attribute__((visibility("default"))) void _melf_debug_notify(void);
 /* Records that thread `tid` runs `variant` (views mode; under the lock). */
 MELF_HIDDEN void melf_debug_set_thread(pid_t tid, int variant);
 
+/* ---- Instrumented variants (hook.c) ------------------------------------- */
+
+/* Calls MELF_VARIANT_HOOK_SYMBOL, if defined, with `scope`
+ * (MELF_HOOK_*) and the flags of process variant `id`. */
+MELF_HIDDEN void melf_hook_variant(int scope, int id);
+
 /* ---- Messages (sys.c): write(2), no stdio ------------------------------- */
 
 /* One line "melf: ..." on standard error; keeps errno. */

@@ -51,6 +51,7 @@ static int remap_base(int id) {
     melf_mmview(MMVIEW_MIGRATE, prev, 0);
   if (rc == 0) {
     int old = atomic_exchange(&melf_process_variant, id);
+    melf_hook_variant(MELF_HOOK_BASE, id); /* before other threads resume */
     if (melf_rt.mode == MELF_MODE_VIEWS) {
       if (melf_rt.view_of[old] == 0)
         melf_rt.view_of[old] = -1;
@@ -114,6 +115,7 @@ static int migrate_to(int id, long v) {
   if (melf_mmview(MMVIEW_MIGRATE, v, 0) < 0)
     return errno == EPERM ? MELF_ELOCKED : MELF_ESYS;
   melf_debug_set_thread(melf_gettid(), id);
+  melf_hook_variant(v == 0 ? MELF_HOOK_THREAD_BASE : MELF_HOOK_THREAD, id);
   _melf_debug_notify();
   DBG("thread %d switched to '%s' (view %ld)", (int)melf_gettid(),
       melf_variant_name(id), v);
