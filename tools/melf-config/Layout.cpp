@@ -92,6 +92,27 @@ std::vector<std::string> Layout::linkFlags() const {
   return F;
 }
 
+std::vector<std::string> Layout::asanLinkFlags(bool CXX) const {
+  // What clang -fsanitize=address links into an x86-64 executable
+  // (clang -###), with MELF's archives and dynamic lists.
+  SmallString<256> Dir(RtLib);
+  sys::path::append(Dir, "melf", "asan");
+  std::string A = (Dir + "/libclang_rt.asan").str();
+  if (!Target.empty() || !sys::fs::exists(A + "-x86_64.a"))
+    return {"-fsanitize=address"};
+  std::vector<std::string> F{
+      "-Wl,--whole-archive," + A + "_static-x86_64.a," + A +
+          "-x86_64.a,--no-whole-archive",
+      "-Wl,--dynamic-list=" + A + "-x86_64.a.syms"};
+  if (CXX)
+    F.insert(F.end(), {"-Wl,--whole-archive," + A +
+                           "_cxx-x86_64.a,--no-whole-archive",
+                       "-Wl,--dynamic-list=" + A + "_cxx-x86_64.a.syms"});
+  F.insert(F.end(), {"-Wl,--no-as-needed", "-lpthread", "-lrt", "-lm", "-ldl",
+                     "-lresolv"});
+  return F;
+}
+
 std::string join(const std::vector<std::string> &Flags) {
   std::string S;
   for (const std::string &F : Flags)

@@ -43,6 +43,12 @@ struct Layout {
   /// Flags that link a MELF executable: ld.melf and libmelf (or
   /// libmelf_min).
   std::vector<std::string> linkFlags() const;
+  /// Flags that link the ASan runtime an asan variant needs into an
+  /// executable: MELF's own (RtLib/melf/asan: threads outside instrumented
+  /// variants get the C library's allocator; docs/variants.md, "The asan
+  /// variant"), or clang's (-fsanitize=address) for cross targets and trees
+  /// built without it. \p CXX: with its C++ part, as clang++ links.
+  std::vector<std::string> asanLinkFlags(bool CXX) const;
 };
 
 /// Joins flags with spaces (for printing).

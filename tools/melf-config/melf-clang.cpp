@@ -43,6 +43,7 @@ struct Steps {
   bool Links = true;
   bool Inputs = false;
   bool HasAsanFlag = false;            // -fsanitize=...address... given
+  bool Executable = true;              // not -shared, -r or -static
   std::vector<std::string> LinkInputs; // objects and archives
 };
 
@@ -58,6 +59,9 @@ Steps stepsOf(int argc, char **argv) {
     else if (A == "-o" || A == "-MF" || A == "-MT" || A == "-MQ" || A == "-I" ||
              A == "-include" || A == "-isystem" || A == "-D" || A == "-U")
       ++I; // the next argument is not an input
+    else if (A == "-shared" || A == "-r" || A == "-static" ||
+             A == "-static-pie")
+      S.Executable = false;
     else if (A.starts_with("-fsanitize=") && A.contains("address"))
       S.HasAsanFlag = true;
     else if (!A.starts_with("-")) {
@@ -111,9 +115,16 @@ int main(int argc, char **argv) {
     // Objects with asan clones need the ASan runtime: linked here, not
     // through the project's LDFLAGS (docs/variants.md, "The asan variant").
     // A link that also compiles sources cannot be looked into beforehand.
+    // Executables get MELF's ASan runtime; shared libraries and static
+    // links what -fsanitize=address gives them.
     if (!S.Compiles && !S.HasAsanFlag &&
-        llvm::any_of(S.LinkInputs, melf::hasAsanVariant))
-      Args.push_back("-fsanitize=address");
+        llvm::any_of(S.LinkInputs, melf::hasAsanVariant)) {
+      if (S.Executable)
+        for (std::string &F : L.asanLinkFlags(CXX))
+          Args.push_back(std::move(F));
+      else
+        Args.push_back("-fsanitize=address");
+    }
   }
 
   std::vector<char *> CArgs;

@@ -31,6 +31,12 @@ static const char Usage[] =
     "                  --cflags for compiling a file as whole-file variant V\n"
     "                  (add the variant's own flags, e.g. -fsanitize=undefined)\n"
     "  --ldflags       link flags for a MELF executable (ld.melf, libmelf)\n"
+    "  --asan-ldflags[=c++]\n"
+    "                  more link flags for an executable whose objects have\n"
+    "                  an 'asan' variant: MELF's ASan runtime (threads that\n"
+    "                  run other variants use the C library's allocator), or\n"
+    "                  -fsanitize=address where it was not built; =c++: for\n"
+    "                  clang++ links (melf-clang adds them by itself)\n"
     "  --plugin        path of the Clang plugin (for -fplugin=)\n"
     "  --pass-plugin   path of the pass plugin (for opt -load-pass-plugin=)\n"
     "  --variants      the built-in variants, one per line\n"
@@ -44,7 +50,8 @@ static const char Usage[] =
     "                  variant at start-up (MELF_VARIANT) and has no API\n"
     "  --help          this text\n"
     "\n"
-    "Objects with an 'asan' variant also need -fsanitize=address at link.\n";
+    "Objects with an 'asan' variant also need --asan-ldflags at link (in\n"
+    "shared libraries: -fsanitize=address).\n";
 
 int main(int argc, char **argv) {
   if (argc < 2) {
@@ -105,6 +112,8 @@ int main(int argc, char **argv) {
       Out(CFlags + " -fplugin-arg-melf-as-variant=" + A);
     } else if (A == "--ldflags") {
       Out(melf::join(L.linkFlags()));
+    } else if (A == "--asan-ldflags" || A == "--asan-ldflags=c++") {
+      Out(melf::join(L.asanLinkFlags(A.ends_with("c++"))));
     } else if (A == "--plugin") {
       Out(L.Plugin);
     } else if (A == "--pass-plugin") {
