@@ -68,6 +68,11 @@ config.substitutions.append(
      % (melf_bin, melf_lib)))
 if os.path.exists(os.path.join(melf_bin, "ld.melf")):
     config.available_features.add("ld-melf")
+# MELF's ASan runtime (asan-patches/, lib/melf/asan), what melf-clang links
+# for asan variants.
+if os.path.exists(os.path.join(melf_lib, "melf", "asan",
+                               "libclang_rt.asan-x86_64.a")):
+    config.available_features.add("melf-asan-runtime")
 import shutil
 if os.geteuid() == 0:
     config.available_features.add("root")
