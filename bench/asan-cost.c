@@ -2,7 +2,9 @@
 // asan-cost.sh): a malloc-heavy workload like a compressor's (variable-size
 // buffers copied and freed, a multivariant function over each), timed in
 // the default variant of a binary that carries an asan variant, next to the
-// plain program. Prints the seconds of the timed loop.
+// plain program. Prints the seconds of the timed loop, and how many of the
+// live buffers at the end came from ASan's allocator (with MELF's ASan
+// runtime: none in the default variant, all in the asan variant).
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +14,9 @@
 #else
 #define VARIANTS
 #endif
+// ASan's interface, when an ASan runtime is linked.
+int __sanitizer_get_ownership(const void *p) __attribute__((weak));
+
 VARIANTS unsigned checksum(const unsigned char *p, size_t n) {
   unsigned h = 2166136261u;
   for (size_t i = 0; i < n; i++)
@@ -40,6 +45,14 @@ int main(int argc, char **argv) {
     acc += checksum(b, 16);
   }
   clock_gettime(CLOCK_MONOTONIC, &t1);
-  printf("%.3f s (acc %u)\n", (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9, acc);
+  int asan = 0;
+  for (int k = 0; k < LIVE; k++) {
+    if (__sanitizer_get_ownership && live[k])
+      asan += __sanitizer_get_ownership(live[k]) != 0;
+    free(live[k]);
+  }
+  printf("%.3f s (acc %u, %d of %d live buffers from ASan's allocator)\n",
+         (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9, acc, asan,
+         (int)LIVE);
   return 0;
 }
