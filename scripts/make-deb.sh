@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make deb: an installable Debian package of MELF (the tools, the Clang
-# plugin, libmelf static and shared, headers, the gdb extension, CMake and
+# plugin, libmelf static and shared, MELF's ASan runtime (when built),
+# headers, the gdb extension, CMake and
 # pkg-config files, man pages) from a build tree, with Debian's own tools
 # (cmake --install into a staging root, dpkg-deb). Prints the .deb's path.
 #
@@ -31,6 +32,9 @@ Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
 Upstream-Name: MELF
 Comment: ld.melf is LLD 19 from Debian's llvm-toolchain-19 with the MELF
  patch series; LLD is under the Apache License 2.0 with LLVM Exceptions.
+ /usr/lib/melf/asan holds AddressSanitizer runtime archives built from
+ compiler-rt 19 of the same source package with the MELF patch series
+ (asan-patches/), under the same license.
 
 Files: *
 Copyright: 2026 The MELF developers
@@ -85,7 +89,9 @@ Description: multivariant ELF executables (compiler plugin, linker, runtime)
  compiled variants (other ISA levels, sanitizers, unoptimised code) at the
  same addresses; threads switch variants at run time. This package has the
  Clang 19 plugin, the linker ld.melf, the runtime libmelf (and the minimal
- runtime libmelf_min, start-up selection only), melf-config,
+ runtime libmelf_min, start-up selection only), the AddressSanitizer
+ runtime that asan variants link (threads running other variants keep
+ the C library's allocator), melf-config,
  melf-objdump, melf-perf-report, the gdb extension, and CMake and
  pkg-config files.
 CONTROL
