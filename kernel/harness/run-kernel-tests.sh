@@ -103,7 +103,10 @@ if [ "$only_selftests" != 1 ]; then
     cflags=()
     case "$src" in */hardening/*)
       cflags=(-ffunction-sections)
-      link=(-fsanitize=address "-Wl,--melf-area-object=$name.o"
+      # MELF's ASan runtime (melf-config --asan-ldflags, what melf-clang
+      # links): in views mode it learns each thread's variant from libmelf.
+      # shellcheck disable=SC2207
+      link=($("$melf_config" --asan-ldflags) "-Wl,--melf-area-object=$name.o"
             "-Wl,--melf-reduce=worker:${src%/*}/worker.list") ;;
     esac
     # shellcheck disable=SC2046
