@@ -43,7 +43,9 @@ check-kernel: setup
 # kernel/baseline/vm-selftests.txt, which `make check` compares the patched
 # kernel against (update the file from build/test-results/vm-selftests-
 # baseline.txt when Debian's linux-source changes); (2) the patched kernel
-# with KASAN runs every guest test. Ends with `N passed, N failed`.
+# with KASAN runs every guest test; (3) the patched kernel cross-built for
+# arm64 runs the guest tests that apply there in qemu-system-aarch64. Ends
+# with `N passed, N failed`.
 check-kernel-full: setup
 	@bash scripts/setup.sh --kernel
 	@$(MAKE) --no-print-directory build

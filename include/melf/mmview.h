@@ -1,8 +1,9 @@
 /*
  * melf/mmview.h - the address-space views system call, as user space sees
  * it. Compatible with the published mmview interface: one system call,
- * mmview(op, ...), x86-64 number 1000. libmelf uses this header; the kernel
- * patch series (kernel/patches) installs the same values as its uapi header.
+ * mmview(op, ...), x86-64 number 1000, which the series also gives it on
+ * arm64. libmelf uses this header; the kernel patch series
+ * (kernel/patches) installs the same values as its uapi header.
  * UNSHARE and SHARE change every view at once, also while views exist: a
  * range unshared then starts in each view as a copy of the base view's
  * mappings (docs/kernel.md).
@@ -10,8 +11,8 @@
 #ifndef MELF_MMVIEW_H
 #define MELF_MMVIEW_H
 
-#if defined(__x86_64__)
-#define MELF_SYS_MMVIEW 1000
+#if defined(__x86_64__) || defined(__aarch64__)
+#define MELF_SYS_MMVIEW 1000 /* arm64: past the generic table (patch 0034) */
 #endif
 
 enum melf_mmview_op {

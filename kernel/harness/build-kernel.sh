@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Builds the guest kernel for the QEMU harness: Debian's linux-source-6.1
 # with our patch series (kernel/patches/series, once it exists) and one small
-# x86-64 config (make tinyconfig + kernel/harness/guest.config).
+# x86-64 config (make tinyconfig + kernel/harness/guest.config), or with
+# MELF_KERNEL_FLAVOUR=arm64 an arm64 one for QEMU's virt machine
+# (cross-built; guest.config's lines that apply + guest-arm64.config).
 #
 #   kernel/harness/build-kernel.sh OUT_DIR
 #   kernel/harness/build-kernel.sh --prepare   extract and patch only, print the tree
 #
-# Writes OUT_DIR/bzImage and OUT_DIR/kernel-version (the Debian version of
+# Writes OUT_DIR/bzImage (arm64: OUT_DIR/Image) and OUT_DIR/kernel-version (the Debian version of
 # linux-source-6.1 the kernel was built from). Everything big lives in
 # ${MELF_CACHE:-/var/cache/melf}, outside the checkout:
 #   linux-<version>/        the source tree, extracted once (stamp file), with
@@ -44,13 +46,14 @@ log "Debian linux-source-6.1 $version ($tarball)"
 # a fresh tree next to the old one.
 # MELF_KERNEL_FLAVOUR: patched (default: the series, guest.config),
 # baseline (no series, guest.config without MMVIEW: the unpatched kernel the
-# selftest baseline comes from), kasan (the series, guest.config + KASAN).
+# selftest baseline comes from), kasan (the series, guest.config + KASAN),
+# arm64 (the series, cross-built for arm64 in a tree of its own).
 flavour=${MELF_KERNEL_FLAVOUR:-patched}
-case "$flavour" in patched|baseline|kasan) ;; *) die "MELF_KERNEL_FLAVOUR=$flavour: expected patched, baseline or kasan" ;; esac
+case "$flavour" in patched|baseline|kasan|arm64) ;; *) die "MELF_KERNEL_FLAVOUR=$flavour: expected patched, baseline, kasan or arm64" ;; esac
 suffix=""
 [ "$flavour" = patched ] || suffix="-$flavour"
 tree="$cache/linux-$version"
-[ "$flavour" = baseline ] && tree="$cache/linux-$version-baseline"
+case "$flavour" in baseline|arm64) tree="$cache/linux-$version-$flavour" ;; esac
 orig="$tree.orig"
 if [ "$(cat "$tree/.melf-extracted" 2>/dev/null)" != "$version" ]; then
   log "extracting $(basename "$tarball") into $tree"
@@ -79,7 +82,7 @@ fi
 stamp=$( (echo "$version"; for p in "${patches[@]}"; do echo "$p"; cat "$kdir/patches/$p"; done) |
   sha256sum | cut -c1-16)
 if [ "$(cat "$tree/.melf-series" 2>/dev/null)" != "$stamp" ]; then
-  tmp="$cache/linux-$version.patching"
+  tmp="$tree.patching"
   rm -rf "$tmp"
   mkdir -p "$tmp" "$orig"
   # Files the new series touches, plus those an earlier series touched.
@@ -129,13 +132,27 @@ bld="$cache/linux-build-$version$suffix"
 mkdir -p "$bld"
 export KBUILD_BUILD_TIMESTAMP="Thu Jan  1 00:00:00 UTC 2024"
 export KBUILD_BUILD_USER=melf KBUILD_BUILD_HOST=melf KBUILD_BUILD_VERSION=1
-kmake() { make -s -C "$tree" O="$bld" ARCH=x86_64 CC="ccache gcc" HOSTCC="ccache gcc" "$@"; }
+arch=x86_64 cross="" target=bzImage image=arch/x86/boot/bzImage
+if [ "$flavour" = arm64 ]; then
+  arch=arm64 cross=aarch64-linux-gnu- target=Image image=arch/arm64/boot/Image
+  command -v ${cross}gcc >/dev/null ||
+    die "no ${cross}gcc (run: bash scripts/setup.sh --kernel)"
+fi
+kmake() {
+  make -s -C "$tree" O="$bld" ARCH=$arch ${cross:+CROSS_COMPILE=$cross} \
+    CC="ccache ${cross}gcc" HOSTCC="ccache gcc" "$@"
+}
 frag="$here/guest.config"
 if [ "$flavour" != patched ]; then
   frag="$bld.config"
   mkdir -p "$(dirname "$frag")"
   if [ "$flavour" = baseline ]; then
     grep -v '^CONFIG_MMVIEW=' "$here/guest.config" > "$frag"
+  elif [ "$flavour" = arm64 ]; then
+    # The x86-64 fragment without its x86 lines (8250 UART, MP table,
+    # ioperm), then the virt machine's.
+    grep -vE '^(# )?CONFIG_(X86_|SERIAL_8250)' "$here/guest.config" |
+      cat - "$here/guest-arm64.config" > "$frag"
   else
     cat "$here/guest.config" "$here/kasan.config" > "$frag"
   fi
@@ -163,9 +180,9 @@ if [ "$(cat "$bld/.melf-config" 2>/dev/null)" != "$cfg_stamp" ] || [ ! -f "$bld/
   echo "$cfg_stamp" > "$bld/.melf-config"
 fi
 
-# 5. Build bzImage.
+# 5. Build bzImage (arm64: Image).
 start=$SECONDS
-if ! kmake -j"$jobs" bzImage > "$bld.log" 2>&1; then
+if ! kmake -j"$jobs" $target > "$bld.log" 2>&1; then
   tail -n 40 "$bld.log" >&2
   die "the kernel build failed (linux-source-6.1 $version); full log in $bld.log"
 fi
@@ -175,7 +192,7 @@ mkdir -p "$out/uapi/linux"
 if [ -f "$tree/include/uapi/linux/mmview.h" ]; then
   cp "$tree/include/uapi/linux/mmview.h" "$out/uapi/linux/mmview.h"
 fi
-cp "$bld/arch/x86/boot/bzImage" "$out/bzImage.tmp"
-mv "$out/bzImage.tmp" "$out/bzImage"
+cp "$bld/$image" "$out/$target.tmp"
+mv "$out/$target.tmp" "$out/$target"
 echo "$version" > "$out/kernel-version"
-log "built $out/bzImage ($(kmake -s kernelrelease)) in $((SECONDS - start))s"
+log "built $out/$target ($(kmake -s kernelrelease)) in $((SECONDS - start))s"

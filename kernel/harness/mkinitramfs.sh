@@ -10,23 +10,31 @@
 # one guest test named after its file; it prints its own lines and reports
 # by its exit status. /bin/melf-exit (built here from melf-exit.c) ends the
 # run through QEMU's isa-debug-exit device.
+#
+# MELF_GUEST_ARCH=arm64: the arm64 guest. Debian's busybox-static is for the
+# host only, so /init is guest-init.c (the script below in C, ending the run
+# through semihosting), cross-built static; the programs must be static.
 set -euo pipefail
 
 out=${1:?usage: mkinitramfs.sh OUT_CPIO PROGRAM...}
 shift
 here=$(cd "$(dirname "$0")" && pwd)
+guest_arch=${MELF_GUEST_ARCH:-x86_64}
 busybox=/bin/busybox   # from busybox-static (scripts/setup.sh --kernel)
-[ -x "$busybox" ] || { echo "mkinitramfs: busybox-static is not installed" >&2; exit 1; }
+[ "$guest_arch" = arm64 ] || [ -x "$busybox" ] ||
+  { echo "mkinitramfs: busybox-static is not installed" >&2; exit 1; }
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,tests}
 
 # busybox and one symlink per applet (bin/sh, sbin/poweroff, ...).
-cp "$busybox" "$root/bin/busybox"
-"$busybox" --list-full | while read -r applet; do
-  [ -e "$root/$applet" ] || ln -s /bin/busybox "$root/$applet"
-done
+if [ "$guest_arch" != arm64 ]; then
+  cp "$busybox" "$root/bin/busybox"
+  "$busybox" --list-full | while read -r applet; do
+    [ -e "$root/$applet" ] || ln -s /bin/busybox "$root/$applet"
+  done
+fi
 
 # The kernel opens /dev/console before /init runs; without the node there
 # /init starts without stdin/stdout (it then reopens the console itself).
@@ -35,7 +43,8 @@ if [ "$(id -u)" = 0 ]; then
 fi
 
 # A static helper that writes the run's status to the isa-debug-exit port.
-${CC:-gcc} -static -O2 -Wall -o "$root/bin/melf-exit" "$here/melf-exit.c"
+[ "$guest_arch" = arm64 ] ||
+  ${CC:-gcc} -static -O2 -Wall -o "$root/bin/melf-exit" "$here/melf-exit.c"
 
 # PROGRAM is a guest test; "--bench PROGRAM" a benchmark, run after the
 # tests with its output in the log but no result; "--file SRC DEST" a file
@@ -62,6 +71,7 @@ done
 
 # Shared libraries of dynamically linked programs, at the host's paths.
 for f in "$root"/tests/* "$root"/bench/* ${extra[@]+"${extra[@]}"}; do
+  [ "$guest_arch" != arm64 ] || break   # (the host's ldd: static programs only)
   [ -f "$f" ] || continue
   # (static programs: ldd fails and prints no path)
   { ldd "$f" 2>/dev/null || true; } | { grep -oE '/[^ ]+' || true; } | while read -r lib; do
@@ -123,6 +133,10 @@ if [ "$failed" = 0 ]; then melf-exit 16; else melf-exit 17; fi
 reboot -f
 INIT
 chmod 755 "$root/init"
+# arm64: the same in C, in place of the script.
+if [ "$guest_arch" = arm64 ]; then
+  aarch64-linux-gnu-gcc -static -O2 -Wall -o "$root/init" "$here/guest-init.c"
+fi
 
 (cd "$root" && find . -print0 | LC_ALL=C sort -z |
   cpio --null -o -H newc --owner=0:0 --quiet) | gzip -9n > "$out.tmp"

@@ -5,6 +5,13 @@
 #
 #   kernel/harness/run-kernel-tests.sh BUILD_DIR JUNIT_XML
 #
+# MELF_KERNEL_FLAVOUR=arm64: the arm64 kernel in qemu-system-aarch64, with
+# the guest programs cross-built static for aarch64 (kernel/tests/*.c with
+# aarch64-linux-gnu-gcc, the MELF ones with melf-config
+# --target=aarch64-linux-gnu); the programs that need x86-64 (the x86
+# variants of the examples, realworld's) or a dynamic loader are left out,
+# and so are the kernel's selftests (their baseline is x86-64's).
+#
 # Outputs go to BUILD_DIR/kernel/ (bzImage, tests/, initramfs.cpio.gz) and
 # JUNIT_XML (with the serial log beside it, .log instead of .xml). A build
 # failure writes a JUnit file with one failed testcase, so callers always
@@ -20,6 +27,13 @@ case "${MELF_KERNEL_FLAVOUR:-patched}" in patched) ;; *) out="$build/kernel-$MEL
 # MELF_GUEST_SELFTESTS_ONLY=1: only the kernel's selftests (the unpatched
 # baseline kernel has no mmview to test).
 only_selftests=${MELF_GUEST_SELFTESTS_ONLY:-0}
+arm64=0
+image=bzImage
+target=()
+if [ "${MELF_KERNEL_FLAVOUR:-}" = arm64 ]; then
+  arm64=1 image=Image target=(--target=aarch64-linux-gnu)
+  export MELF_GUEST_ARCH=arm64
+fi
 mkdir -p "$out/tests" "$(dirname "$xml")"
 out=$(cd "$out" && pwd)
 rm -f "$xml"
@@ -45,6 +59,7 @@ bash "$here/build-kernel.sh" "$out" || fail_stage build-kernel "the kernel build
 
 # 2. Guest tests: one static program per kernel/tests/*.c.
 cc=${GUEST_CC:-gcc}
+[ "$arm64" = 1 ] && cc=${GUEST_CC:-aarch64-linux-gnu-gcc}
 progs=()
 for src in "$kdir"/tests/*.c; do
   [ "$only_selftests" = 1 ] && break
@@ -57,6 +72,7 @@ done
 # MELF programs (kernel/tests/melf/*.c): built with this build's toolchain
 # (plugin, ld.melf, libmelf), statically, so libmelf runs in views mode.
 melf_config="$build/bin/melf-config"
+mcfg() { "$melf_config" ${target[@]+"${target[@]}"} "$@"; }
 if [ "$only_selftests" != 1 ] && compgen -G "$kdir/tests/melf/*.c*" > /dev/null; then
   [ -x "$melf_config" ] || fail_stage compile-melf "no $melf_config (build MELF first)"
   for src in "$kdir"/tests/melf/*.c "$kdir"/tests/melf/*.cpp; do
@@ -64,11 +80,13 @@ if [ "$only_selftests" != 1 ] && compgen -G "$kdir/tests/melf/*.c*" > /dev/null;
     name=$(basename "${src%.*}")
     mcc=clang-19
     case "$src" in *.cpp) mcc=clang++-19 ;; esac
+    # arm64: no C++ (Debian's cross packages here give no aarch64 libstdc++).
+    [ "$arm64:$mcc" = 1:clang++-19 ] && continue
     # A "// MELF-LDFLAGS: ..." line adds link flags (%S: the source's directory).
     extra=$(sed -n 's|^// MELF-LDFLAGS: ||p' "$src" | sed "s|%S|$(dirname "$src")|g")
     # shellcheck disable=SC2046,SC2086
-    $mcc $("$melf_config" --cflags) -O2 -Wall -c "$src" -o "$out/tests/$name.o" &&
-      $mcc $("$melf_config" --ldflags) -static "$out/tests/$name.o" -o "$out/tests/$name" \
+    $mcc $(mcfg --cflags) -O2 -Wall -c "$src" -o "$out/tests/$name.o" &&
+      $mcc $(mcfg --ldflags) -static "$out/tests/$name.o" -o "$out/tests/$name" \
         $extra -lpthread ||
       fail_stage "compile-$name" "the MELF toolchain could not build kernel/tests/melf/$name.c"
     progs+=("$out/tests/$name")
@@ -77,7 +95,7 @@ fi
 # MELF shared libraries in views mode (kernel/tests/melf-modules): a
 # dynamically linked MELF program and two copies of a MELF library it
 # dlopens from /lib-melf (libmelf.so.0 comes with them, as ldd finds it).
-if [ "$only_selftests" != 1 ]; then
+if [ "$only_selftests" != 1 ] && [ "$arm64" = 0 ]; then
   mdir=$kdir/tests/melf-modules
   # shellcheck disable=SC2046
   clang-19 $("$melf_config" --cflags) -fPIC -O2 -Wall -shared "$mdir/lib.c" \
@@ -95,7 +113,7 @@ fi
 # linked program: mkinitramfs.sh copies its shared libraries. Its reduced
 # variant `worker` needs its functions in the MELF area, one per section,
 # and the allow-list (as examples/demo.sh builds it).
-if [ "$only_selftests" != 1 ]; then
+if [ "$only_selftests" != 1 ] && [ "$arm64" = 0 ]; then
   for src in "$kdir"/../examples/simd/dot.c "$kdir"/../examples/debug/on_demand.c \
              "$kdir"/../examples/hardening/requests.c; do
     name=example-$(basename "${src%.*}")
@@ -120,7 +138,7 @@ fi
 # Static guest programs other stages built (test/realworld: a third-party
 # library's workload with threads in different variants).
 for prog in "$build"/realworld/guest/*; do
-  [ "$only_selftests" = 1 ] && break
+  [ "$only_selftests" = 1 ] || [ "$arm64" = 1 ] && break
   [ -x "$prog" ] && progs+=("$prog")
 done
 echo "kernel tests: compiled ${#progs[@]} guest tests"
@@ -130,6 +148,7 @@ mkdir -p "$out/selftests"
 nself=0
 while read -r name extra; do
   case "$name" in ''|'#'*) continue ;; esac
+  [ "$arm64" = 1 ] && break
   (cd "$tree/tools/testing/selftests/vm" &&
      "$cc" -static -O2 -w -I.. -o "$out/selftests/$name" "$name.c" $extra -lrt -lpthread) ||
     fail_stage "compile-selftest-$name" "$cc could not compile the kernel's selftest vm/$name.c"
@@ -144,8 +163,8 @@ for src in "$kdir"/bench/melf/*.c; do
   [ "$only_selftests" = 1 ] && break
   name=melf-$(basename "$src" .c)
   # shellcheck disable=SC2046
-  clang-19 $("$melf_config" --cflags) -O2 -Wall -c "$src" -o "$out/bench/$name.o" &&
-    clang-19 $("$melf_config" --ldflags) -static "$out/bench/$name.o" \
+  clang-19 $(mcfg --cflags) -O2 -Wall -c "$src" -o "$out/bench/$name.o" &&
+    clang-19 $(mcfg --ldflags) -static "$out/bench/$name.o" \
       -o "$out/bench/$name" -lpthread ||
     fail_stage "compile-$name" "the MELF toolchain could not build $src"
   progs+=(--bench "$out/bench/$name")
@@ -162,5 +181,7 @@ done
 # 3. The initramfs and the boot.
 bash "$here/mkinitramfs.sh" "$out/initramfs.cpio.gz" "${progs[@]}" ||
   fail_stage mkinitramfs "packing the initramfs failed"
-MELF_SELFTEST_BASELINE=${MELF_SELFTEST_BASELINE-$kdir/baseline/vm-selftests.txt} \
-  bash "$here/run-qemu.sh" "$out/bzImage" "$out/initramfs.cpio.gz" "$xml" "${QEMU_TIMEOUT:-300}"
+baseline=$kdir/baseline/vm-selftests.txt
+[ "$arm64" = 1 ] && baseline=""   # (no selftests in the arm64 guest)
+MELF_SELFTEST_BASELINE=${MELF_SELFTEST_BASELINE-$baseline} \
+  bash "$here/run-qemu.sh" "$out/$image" "$out/initramfs.cpio.gz" "$xml" "${QEMU_TIMEOUT:-300}"

@@ -6,7 +6,8 @@
 #
 # The serial console is the only channel: /init prints one line per test
 # (PASS name / FAIL name (exit N)) between MELF-GUEST-RESULTS-BEGIN and
-# MELF-GUEST-RESULTS-END, then writes its status to isa-debug-exit. The run
+# MELF-GUEST-RESULTS-END, then writes its status to isa-debug-exit (arm64:
+# semihosting, with the same statuses). The run
 # counts as good only with both the END marker and QEMU's exit status 33 or
 # 35: a kernel panic reboots (panic=-1) and QEMU, started with -no-reboot,
 # then exits 0 without results. The serial log is kept next to the XML
@@ -27,9 +28,13 @@ mkdir -p "$(dirname "$xml")"
 # be alive after 2 s. -cpu max gives TCG the most ISA extensions it has
 # (AVX2, no AVX-512).
 # MELF_QEMU_ACCEL=tcg|kvm skips the probe.
+# MELF_GUEST_ARCH=arm64: qemu-system-aarch64's virt machine, TCG (-cpu max).
 accel=(-cpu max)
 accel_name=tcg
-if [ "${MELF_QEMU_ACCEL:-}" = kvm ]; then
+arch=${MELF_GUEST_ARCH:-x86_64}
+if [ "$arch" = arm64 ]; then
+  :
+elif [ "${MELF_QEMU_ACCEL:-}" = kvm ]; then
   accel=(-enable-kvm -cpu host)
   accel_name=kvm
 elif [ -z "${MELF_QEMU_ACCEL:-}" ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
@@ -44,12 +49,23 @@ fi
 echo "qemu: booting $(basename "$bzimage") with $(basename "$cpio") ($accel_name, 2 CPUs, timeout ${limit}s)"
 start=$(date +%s.%N)
 # Two sockets: without ACPI the guest finds the second CPU in the MP table.
+# arm64: PSCI brings up the second CPU; /init ends the run with a
+# semihosting call from user space.
+if [ "$arch" = arm64 ]; then
+  machine=(qemu-system-aarch64 -M virt -smp 2
+           -semihosting-config enable=on,target=native,userspace=on)
+  console=ttyAMA0 append=""
+else
+  machine=(qemu-system-x86_64 -smp 2,sockets=2
+           -device isa-debug-exit,iobase=0xf4,iosize=0x04)
+  console=ttyS0 append=" numa=fake=2"
+fi
 timeout --kill-after=5 "$limit" \
-  qemu-system-x86_64 -m 512 -smp 2,sockets=2 -nographic -no-reboot \
+  "${machine[@]}" -m 512 -nographic -no-reboot \
     "${accel[@]}" \
-    -nic none -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+    -nic none \
     -kernel "$bzimage" -initrd "$cpio" \
-    -append "console=ttyS0 panic=-1 quiet numa=fake=2" \
+    -append "console=$console panic=-1 quiet$append" \
     </dev/null >"$serial_log" 2>&1
 status=$?
 took=$(python3 -c "import time; print(f'{time.time() - $start:.1f}')")

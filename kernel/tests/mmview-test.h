@@ -29,6 +29,14 @@ __attribute__((unused)) static long current_view(void) { return mmview(MMVIEW_CU
 __attribute__((unused)) static long migrate(long id) { return mmview(MMVIEW_MIGRATE, id, 0); }
 __attribute__((unused)) static long delete_view(long id) { return mmview(MMVIEW_DELETE, id, 0); }
 
+// The end of user space in the guests: x86-64 with 4-level page tables,
+// arm64 with 48-bit virtual addresses.
+#if defined(__aarch64__)
+#define USER_END 0x1000000000000UL
+#else
+#define USER_END 0x800000000000UL
+#endif
+
 // The page size (main sets it) and a private anonymous mapping.
 __attribute__((unused)) static long page;
 __attribute__((unused)) static char *map_anon(size_t len) {

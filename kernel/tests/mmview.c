@@ -86,7 +86,7 @@ static int t_unshare_errors(void) {
   EXPECT_ERR(mmview(MMVIEW_UNSHARE, (unsigned long)p + 1, page), EINVAL);
   EXPECT_ERR(mmview(MMVIEW_UNSHARE, (unsigned long)p, 0), EINVAL);
   EXPECT_ERR(mmview(MMVIEW_UNSHARE, (unsigned long)-page, 2 * page), EINVAL);
-  EXPECT_ERR(mmview(MMVIEW_UNSHARE, 0x800000000000UL, page), EINVAL);
+  EXPECT_ERR(mmview(MMVIEW_UNSHARE, USER_END, page), EINVAL);
   char *s = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   CHECK(s != MAP_FAILED, "mmap shared");
   EXPECT_ERR(mmview(MMVIEW_UNSHARE, (unsigned long)s, page), EACCES);
