@@ -34,10 +34,12 @@ packages=(
 if [ "$want_kernel" = 1 ]; then
   # The guest kernel is built with gcc; objtool needs libelf-dev (also in
   # the base list). Guest tests are linked statically (libc6-dev, via gcc).
-  # make check-kernel-full's arm64 guest: qemu-system-aarch64 (the kernel
-  # and the guest programs use the cross toolchain of the base list).
+  # make check-kernel-full's arm64 guest: qemu-system-aarch64 and the
+  # cross libstdc++ for its C++ test (the kernel and the C programs use the
+  # cross toolchain of the base list).
   packages+=(linux-source-6.1 qemu-system-x86 gcc bc bison flex libssl-dev
-             libelf-dev cpio busybox-static qemu-system-arm)
+             libelf-dev cpio busybox-static qemu-system-arm
+             libstdc++-12-dev-arm64-cross)
 fi
 
 missing=()

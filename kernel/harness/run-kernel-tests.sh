@@ -80,8 +80,6 @@ if [ "$only_selftests" != 1 ] && compgen -G "$kdir/tests/melf/*.c*" > /dev/null;
     name=$(basename "${src%.*}")
     mcc=clang-19
     case "$src" in *.cpp) mcc=clang++-19 ;; esac
-    # arm64: no C++ (Debian's cross packages here give no aarch64 libstdc++).
-    [ "$arm64:$mcc" = 1:clang++-19 ] && continue
     # A "// MELF-LDFLAGS: ..." line adds link flags (%S: the source's directory).
     extra=$(sed -n 's|^// MELF-LDFLAGS: ||p' "$src" | sed "s|%S|$(dirname "$src")|g")
     # shellcheck disable=SC2046,SC2086

@@ -51,6 +51,7 @@ start=$(date +%s.%N)
 # Two sockets: without ACPI the guest finds the second CPU in the MP table.
 # arm64: PSCI brings up the second CPU; /init ends the run with a
 # semihosting call from user space.
+# shellcheck disable=SC2054  # (the commas are inside QEMU options)
 if [ "$arch" = arm64 ]; then
   machine=(qemu-system-aarch64 -M virt -smp 2
            -semihosting-config enable=on,target=native,userspace=on)
