@@ -8,9 +8,11 @@
 #   kernel/harness/build-kernel.sh OUT_DIR
 #   kernel/harness/build-kernel.sh --prepare   extract and patch only, print the tree
 #
-# Writes OUT_DIR/bzImage (arm64: OUT_DIR/Image) and OUT_DIR/kernel-version (the Debian version of
-# linux-source-6.1 the kernel was built from). Everything big lives in
-# ${MELF_CACHE:-/var/cache/melf}, outside the checkout:
+# Writes OUT_DIR/bzImage (arm64: OUT_DIR/Image) and OUT_DIR/kernel-version
+# (the Debian version of linux-source-6.1 the kernel was built from).
+# Everything big lives in ${MELF_CACHE:-/var/cache/melf}, outside the
+# checkout (-<flavour> after the version: the build tree of every flavour
+# but the default, the source tree of baseline and arm64):
 #   linux-<version>/        the source tree, extracted once (stamp file), with
 #                           the series applied (files the series does not
 #                           change keep their timestamps, so make rebuilds
