@@ -152,8 +152,10 @@ if [ "$flavour" != patched ]; then
     grep -v '^CONFIG_MMVIEW=' "$here/guest.config" > "$frag"
   elif [ "$flavour" = arm64 ]; then
     # The x86-64 fragment without its x86 lines (8250 UART, MP table,
-    # ioperm), then the virt machine's.
-    grep -vE '^(# )?CONFIG_(X86_|SERIAL_8250)' "$here/guest.config" |
+    # ioperm, ia32 and x32, LDT, protection keys, NUMA emulation), then the
+    # virt machine's.
+    grep -vE '^(# )?CONFIG_(X86_|SERIAL_8250|IA32_EMULATION|MODIFY_LDT_SYSCALL|NUMA_EMU)' \
+      "$here/guest.config" |
       cat - "$here/guest-arm64.config" > "$frag"
   else
     cat "$here/guest.config" "$here/kasan.config" > "$frag"
