@@ -50,11 +50,16 @@ echo "qemu: booting $(basename "$bzimage") with $(basename "$cpio") ($accel_name
 start=$(date +%s.%N)
 # Two sockets: without ACPI the guest finds the second CPU in the MP table.
 # arm64: PSCI brings up the second CPU; /init ends the run with a
-# semihosting call from user space.
+# semihosting call from user space. Two NUMA nodes of 256 MiB, one CPU
+# each, through the device tree (x86-64: numa=fake=2).
 # shellcheck disable=SC2054  # (the commas are inside QEMU options)
 if [ "$arch" = arm64 ]; then
   machine=(qemu-system-aarch64 -M virt -smp 2
-           -semihosting-config enable=on,target=native,userspace=on)
+           -semihosting-config enable=on,target=native,userspace=on
+           -object memory-backend-ram,id=m0,size=256M
+           -object memory-backend-ram,id=m1,size=256M
+           -numa node,nodeid=0,cpus=0,memdev=m0
+           -numa node,nodeid=1,cpus=1,memdev=m1)
   console=ttyAMA0 append=""
 else
   machine=(qemu-system-x86_64 -smp 2,sockets=2

@@ -193,7 +193,8 @@ static int t_numa_hinting_keeps_protection(void) {
   CHECK(migrate(v) == 0, "MIGRATE");
   struct sigaction sa = {.sa_handler = on_fault};
   sigaction(SIGSEGV, &sa, NULL);
-  int ok = 1;
+  // volatile: written between sigsetjmp and a siglongjmp back to it.
+  volatile int ok = 1;
   for (int round = 0; round < 40 && ok; round++) {
     for (size_t i = 0; i < len; i += page) {
       if (numa_ro[i] != 'r' || numa_rw[i] != 'w') {

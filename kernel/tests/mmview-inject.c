@@ -47,12 +47,16 @@ static long mem_free_kb(void) {
 static int arm(const char *what, long space) {
   char dir[128], path[192], val[32];
   snprintf(dir, sizeof dir, "/sys/kernel/debug/%s", what);
-  const char *set[][2] = {{"probability", "100"}, {"interval", "1"}, {"times", "1"},
-                          {"task-filter", "Y"}, {"verbose", "0"}, {"ignore-gfp-wait", "N"}};
+  // task-filter first: until it is set, an armed failure hits any task's
+  // allocation, such as the open() of the next file here.
+  const char *set[][2] = {{"task-filter", "Y"}, {"probability", "100"}, {"interval", "1"},
+                          {"times", "1"}, {"verbose", "0"}, {"ignore-gfp-wait", "N"}};
   for (size_t i = 0; i < sizeof set / sizeof set[0]; i++) {
     snprintf(path, sizeof path, "%s/%s", dir, set[i][0]);
-    if (put(path, set[i][1]) != 0)
+    if (put(path, set[i][1]) != 0) {
+      printf("note: %s: writing %s: %s\n", what, path, strerror(errno));
       return -1;
+    }
   }
   snprintf(path, sizeof path, "%s/min-order", dir);
   put(path, "0");  // fail_page_alloc only
