@@ -80,6 +80,10 @@ static int creates_under(const char *what, int step) {
     printf("note: %s: UNSHARE: %s\n", what, strerror(errno));
     return -1;
   }
+  // A failure an earlier run left armed (its last CREATE got through
+  // without it) would hit this task too, as make-it-fail serves both.
+  put("/sys/kernel/debug/failslab/times", "0");
+  put("/sys/kernel/debug/fail_page_alloc/times", "0");
   int fail_fd = open("/proc/self/make-it-fail", O_WRONLY);
   if (fail_fd < 0) {
     printf("note: %s: /proc/self/make-it-fail: %s\n", what, strerror(errno));
