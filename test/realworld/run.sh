@@ -9,15 +9,18 @@
 #
 #   test/realworld/run.sh BUILD_DIR JUNIT_XML [quick|full]
 #
-# MELF_REALWORLD_ONLY="lz4 zlib zlib-so lz4-so sqlite zlib-reduce" picks
-# parts (all by default). dropin.sh: zlib and LZ4 as MELF shared libraries
-# under unmodified Debian programs; sqlite.sh: libsqlite3.so and SQLite's
-# TCL tests; reduce.sh: zlib with a worker in a reduced variant (record,
-# --melf-reduce, --attack-surface figures in BUILD_DIR/realworld/reduce.txt).
+# MELF_REALWORLD_ONLY="lz4 zlib zlib-so lz4-so sqlite zlib-reduce
+# zlib-aarch64 lz4-aarch64" picks parts (all of the set by default).
+# dropin.sh: zlib and LZ4 as MELF shared libraries under unmodified Debian
+# programs; sqlite.sh: libsqlite3.so and SQLite's TCL tests; reduce.sh: zlib
+# with a worker in a reduced variant (record, --melf-reduce, --attack-surface
+# figures in BUILD_DIR/realworld/reduce.txt); aarch64.sh: zlib and LZ4
+# cross-built with the AArch64 variants, tests under qemu-aarch64.
 #
 # quick (make check): LZ4's essential CLI tests and zlib's test program.
 # full (make check-realworld): adds LZ4's frame and fuzzer tests (timed
-# runs) and prints the speed table. Writes BUILD_DIR/realworld/speed.txt.
+# runs), the AArch64 LZ4 part, and prints the speed table. Writes
+# BUILD_DIR/realworld/speed.txt.
 set -uo pipefail
 build=$(cd "${1:?usage: run.sh BUILD_DIR JUNIT_XML [quick|full]}" && pwd)
 xml=${2:?usage: run.sh BUILD_DIR JUNIT_XML [quick|full]}
@@ -240,7 +243,11 @@ run_zlib() {
 source "$here/dropin.sh"
 source "$here/sqlite.sh"
 source "$here/reduce.sh"
-only=${MELF_REALWORLD_ONLY:-lz4 zlib zlib-so lz4-so sqlite zlib-reduce}
+source "$here/aarch64.sh"
+# lz4-aarch64 (about 3 minutes under qemu-aarch64) only in the full set.
+parts="lz4 zlib zlib-so lz4-so sqlite zlib-reduce zlib-aarch64"
+[ "$mode" = full ] && parts+=" lz4-aarch64"
+only=${MELF_REALWORLD_ONLY:-$parts}
 wanted() { [[ " $only " == *" $1 "* ]]; }
 : > "$work/speed.txt"
 : > "$work/reduce.txt"
@@ -250,6 +257,8 @@ wanted zlib-so && run_zlib_so
 wanted lz4-so && run_lz4_so
 wanted sqlite && run_sqlite
 wanted zlib-reduce && run_zlib_reduce
+wanted zlib-aarch64 && run_zlib_aarch64
+wanted lz4-aarch64 && run_lz4_aarch64
 cat "$work/speed.txt" "$work/reduce.txt"
 
 python3 - "$results" "$xml" <<'PY'

@@ -1,0 +1,183 @@
+# zlib and LZ4 cross-built for AArch64 with the AArch64 built-in variants
+# of their hot functions (parts zlib-aarch64 and lz4-aarch64; sourced by
+# run.sh, docs/realworld.md "AArch64 under qemu-user"). Static programs,
+# run by qemu-aarch64: their own tests once per variant under `-cpu max`,
+# in `auto` on cortex-a53 and max, and once for a normal cross build (the
+# baseline). Every variant is also started on CPU models with and without
+# its features: where the model lacks them libmelf refuses it, and `auto`
+# picks what each model has (never a variant marked unsupported).
+#
+# The same function lists as the x86-64 parts; the variants are every
+# AArch64 built-in one but asan (Debian has no AArch64 ASan runtime, and a
+# static program cannot link one). qemu 7.2 has no FEAT_LSE2 and no
+# FEAT_DIT in any model, so armv8-4-a and armv9-a are refused everywhere:
+# their cases check that refusal (their code never runs here).
+a64_variants=(armv8-2-a armv8-4-a armv9-a lse dotprod sve sve2 debug size)
+a64_unrunnable=" armv8-4-a armv9-a "   # on every qemu 7.2 model
+a64_plain=" debug size "               # no ISA features: run on any model
+# CPU model and the variant auto must pick there (all variants linked in).
+a64_auto_models=(cortex-a53:default neoverse-n1:dotprod a64fx:sve max:sve2)
+a64_suite_cpus_auto=(cortex-a53 max)
+
+a64_ready() { # LIB: the cross toolchain, qemu-aarch64 and AArch64 libmelf
+  local lib=$1
+  if ! command -v qemu-aarch64 > /dev/null ||
+     [ ! -f /usr/aarch64-linux-gnu/include/stdio.h ] ||
+     [ ! -f "$build/lib/melf/aarch64-linux-gnu/libmelf.a" ]; then
+    record "$lib/prerequisites" FAIL "needs qemu-aarch64, libc6-dev-arm64-cross (scripts/setup.sh) and build/lib/melf/aarch64-linux-gnu/libmelf.a"
+    return 1
+  fi
+}
+
+# a64_startup CPU VARIANT PROGRAM ARGS...: libmelf's start-up lines.
+a64_startup() {
+  local cpu=$1 v=$2; shift 2
+  MELF_VARIANT=$v MELF_DEBUG=1 qemu-aarch64 -cpu "$cpu" "$@" 2>&1 >/dev/null
+}
+
+# a64_variant_checks NAME PROGRAM ARGS...: each variant starts in itself on
+# max, or is refused there (armv8-4-a, armv9-a); on cortex-a53 (no
+# extensions) every variant with features is refused; auto picks the
+# expected variant on each model, one the model supports.
+a64_variant_checks() {
+  local name=$1 v out m cpu want got; shift
+  for v in "${a64_variants[@]}"; do
+    out=$(a64_startup max "$v" "$@")
+    if [[ $a64_unrunnable == *" $v "* ]]; then
+      if grep -q "MELF_VARIANT=$v: this CPU lacks .*; running the default variant" <<<"$out"; then
+        record "$name/$v/refused-on-max" PASS
+      else record "$name/$v/refused-on-max" FAIL "$(tail -n 2 <<<"$out" | tr '\n' ' ')"; fi
+    elif grep -q "start-up variant '$v'" <<<"$out"; then
+      record "$name/$v/starts-in-variant-on-max" PASS
+    else record "$name/$v/starts-in-variant-on-max" FAIL "$(tail -n 2 <<<"$out" | tr '\n' ' ')"; fi
+    out=$(a64_startup cortex-a53 "$v" "$@")
+    if [[ $a64_plain == *" $v "* ]]; then
+      if grep -q "start-up variant '$v'" <<<"$out"; then
+        record "$name/$v/starts-in-variant-on-cortex-a53" PASS
+      else record "$name/$v/starts-in-variant-on-cortex-a53" FAIL "$(tail -n 2 <<<"$out" | tr '\n' ' ')"; fi
+    elif grep -q "MELF_VARIANT=$v: this CPU lacks .*; running the default variant" <<<"$out"; then
+      record "$name/$v/refused-on-cortex-a53" PASS
+    else record "$name/$v/refused-on-cortex-a53" FAIL "$(tail -n 2 <<<"$out" | tr '\n' ' ')"; fi
+  done
+  for m in "${a64_auto_models[@]}"; do
+    cpu=${m%%:*} want=${m#*:}
+    out=$(a64_startup "$cpu" auto "$@")
+    got=$(sed -nE "s/^melf: start-up variant '([^']*)' \(MELF_VARIANT=auto\)$/\1/p" <<<"$out")
+    if [ "$got" != "$want" ]; then
+      record "$name/auto/$cpu-picks-$want" FAIL "picked '${got:-nothing}'"
+    elif grep -q "variant [0-9]* '$got' .*not supported by this CPU" <<<"$out"; then
+      record "$name/auto/$cpu-picks-$want" FAIL "'$got' is marked unsupported on $cpu"
+    else
+      record "$name/auto/$cpu-picks-$want" PASS
+    fi
+  done
+}
+
+# a64_suites LIB DIR SUITE_FN: the suite in every variant the max model
+# runs, then in auto on cortex-a53 and max. SUITE_FN DIR LABEL VARIANT CPU.
+a64_suites() {
+  local lib=$1 d=$2 suite=$3 v cpu
+  for v in default "${a64_variants[@]}"; do
+    [[ $a64_unrunnable == *" $v "* ]] && continue
+    "$suite" "$d" "$v" "$v" max
+  done
+  for cpu in "${a64_suite_cpus_auto[@]}"; do
+    "$suite" "$d" "auto-on-$cpu" auto "$cpu"
+  done
+}
+
+a64_melf_cflags() { # FUNCTIONS
+  local IFS=,
+  echo "$("$mcfg" --target=aarch64-linux-gnu --cflags) -fplugin-arg-melf-variants=${a64_variants[*]} -fplugin-arg-melf-functions=$1 -O2"
+}
+
+# a64_slots LIB PROGRAM MIN: the marked functions are slots.
+a64_slots() {
+  local slots
+  slots=$("$objdump" --json "$2" | python3 -c 'import json, sys; print(len(json.load(sys.stdin)["slots"]))')
+  if [ "${slots:-0}" -ge "$3" ]; then record "$1/melf/slots-for-the-function-list" PASS
+  else record "$1/melf/slots-for-the-function-list" FAIL "${slots:-no} slots, expected $3"; fi
+}
+
+# --------------------------------------------------------- zlib-aarch64 ----
+zlib_a64_build() { # DIR CFLAGS LDFLAGS
+  local d=$1
+  (cd "$d" && CC=clang-19 AR=llvm-ar-19 RANLIB=llvm-ranlib-19 CFLAGS="$2" LDFLAGS="$3" \
+     ./configure --static > "$d.build.log" 2>&1) &&
+    make -s -j"$jobs" -C "$d" libz.a example minigzip >> "$d.build.log" 2>&1
+}
+
+zlib_a64_suite() { # DIR LABEL VARIANT CPU: make teststatic through qemu
+  local d=$1 label=$2 v=$3 cpu=$4
+  if MELF_VARIANT=$v make -C "$d" teststatic QEMU_RUN="qemu-aarch64 -cpu $cpu" > "$d.$label.log" 2>&1 &&
+     grep -q '\*\*\* zlib test OK \*\*\*' "$d.$label.log"; then
+    record "zlib-aarch64/$label/teststatic" PASS
+  else
+    record "zlib-aarch64/$label/teststatic" FAIL "see $d.$label.log"
+  fi
+}
+
+run_zlib_aarch64() {
+  a64_ready zlib-aarch64 || return
+  local src n d
+  src=$(fetch zlib) || { record zlib-aarch64/fetch FAIL "apt-get source zlib"; return; }
+  n=$(fresh_copy "$src" zlib-a64-normal) || { record zlib-aarch64/copy FAIL "cannot copy $src"; return; }
+  if zlib_a64_build "$n" "--target=aarch64-linux-gnu -O2" "--target=aarch64-linux-gnu -static"; then
+    zlib_a64_suite "$n" normal-build "" max
+  else record zlib-aarch64/normal-build/build FAIL "see $n.build.log"; fi
+  d=$(fresh_copy "$src" zlib-a64-melf) || { record zlib-aarch64/copy FAIL "cannot copy $src"; return; }
+  if ! zlib_a64_build "$d" "$(a64_melf_cflags "$zlib_functions")" \
+       "$("$mcfg" --target=aarch64-linux-gnu --ldflags) -static"; then
+    record zlib-aarch64/melf/build FAIL "see $d.build.log"; return
+  fi
+  record zlib-aarch64/melf/build PASS
+  a64_slots zlib-aarch64 "$d/example" 8
+  a64_variant_checks zlib-aarch64 "$d/example" "$work/zlib-a64-check.tmp"
+  a64_suites zlib-aarch64 "$d" zlib_a64_suite
+}
+
+# ---------------------------------------------------------- lz4-aarch64 ----
+# LZ4's CLI tests call ../programs/lz4 (and lz4cat, unlz4: links to it, told
+# apart by argv[0]): that becomes a script running the AArch64 program
+# under qemu-aarch64 -cpu $MELF_A64_CPU with the same argv[0]. The tests'
+# data generator (datagen) is a host program.
+lz4_a64_build() { # DIR CFLAGS LDFLAGS
+  local d=$1
+  make -s -j"$jobs" -C "$d/lib" liblz4.a CC=clang-19 AR=llvm-ar-19 CFLAGS="$2" > "$d.build.log" 2>&1 &&
+    make -s -j"$jobs" -C "$d/programs" lz4 CC=clang-19 CFLAGS="$2" LDFLAGS="$3" >> "$d.build.log" 2>&1 &&
+    mv "$d/programs/lz4" "$d/programs/lz4.aarch64" &&
+    printf '#!/bin/sh\nexec qemu-aarch64 -cpu "${MELF_A64_CPU:-max}" -0 "$0" "%s" "$@"\n' \
+      "$d/programs/lz4.aarch64" > "$d/programs/lz4" && chmod +x "$d/programs/lz4"
+}
+
+lz4_a64_suite() { # DIR LABEL VARIANT CPU
+  local d=$1 label=$2 v=$3 cpu=$4 t tests=("${lz4_quick_tests[@]}")
+  [ "$mode" = full ] && tests+=("${lz4_full_tests[@]}")
+  for t in "${tests[@]}"; do
+    if MELF_VARIANT=$v MELF_A64_CPU=$cpu make -C "$d/tests" "$t" > "$d.$label.$t.log" 2>&1; then
+      record "lz4-aarch64/$label/$t" PASS
+    else
+      record "lz4-aarch64/$label/$t" FAIL "see $d.$label.$t.log"
+    fi
+  done
+}
+
+run_lz4_aarch64() {
+  a64_ready lz4-aarch64 || return
+  local src n d
+  src=$(fetch lz4) || { record lz4-aarch64/fetch FAIL "apt-get source lz4"; return; }
+  n=$(fresh_copy "$src" lz4-a64-normal) || { record lz4-aarch64/copy FAIL "cannot copy $src"; return; }
+  if lz4_a64_build "$n" "--target=aarch64-linux-gnu -O2" "--target=aarch64-linux-gnu -static"; then
+    lz4_a64_suite "$n" normal-build "" max
+  else record lz4-aarch64/normal-build/build FAIL "see $n.build.log"; fi
+  d=$(fresh_copy "$src" lz4-a64-melf) || { record lz4-aarch64/copy FAIL "cannot copy $src"; return; }
+  if ! lz4_a64_build "$d" "$(a64_melf_cflags "$lz4_functions")" \
+       "$("$mcfg" --target=aarch64-linux-gnu --ldflags) -static"; then
+    record lz4-aarch64/melf/build FAIL "see $d.build.log"; return
+  fi
+  record lz4-aarch64/melf/build PASS
+  # (12 functions in the list: the slot count is exact.)
+  a64_slots lz4-aarch64 "$d/programs/lz4.aarch64" 12
+  a64_variant_checks lz4-aarch64 "$d/programs/lz4.aarch64" -V
+  a64_suites lz4-aarch64 "$d" lz4_a64_suite
+}
