@@ -23,12 +23,6 @@
 #define TEST_PREFIX "mmview-abi"
 #include "mmview-test.h"
 
-// Creates a view and moves the calling thread into it.
-static int into_view(void) {
-  long v = create();
-  return v > 0 && migrate(v) == 0;
-}
-
 // x86-64 only: 32-bit (int $0x80) and x32 system calls; arm64 has neither.
 #ifdef __x86_64__
 // i386 system-call numbers (arch/x86/entry/syscalls/syscall_32.tbl) and the

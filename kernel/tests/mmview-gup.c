@@ -23,11 +23,6 @@
 #define TEST_PREFIX "mmview-gup"
 #include "mmview-test.h"
 
-static int into_view(void) {
-  long v = create();
-  return v > 0 && migrate(v) == 0;
-}
-
 // A minimal io_uring: one submission at a time, waited for.
 struct ring {
   int fd;
@@ -203,7 +198,7 @@ static int t_numa_hinting_keeps_protection(void) {
         ok = 0;
       }
     }
-    for (int j = 0; j < NUMA_PAGES && ok; j++)
+    for (volatile int j = 0; j < NUMA_PAGES && ok; j++)
       if (sigsetjmp(fault_jmp, 1) == 0) {
         ((volatile char *)numa_ro)[j * page] = 'r';
         snprintf(why, sizeof why, "round %d: a write to read-only memory from a view succeeded",

@@ -21,27 +21,6 @@
 #include "mmview-test.h"
 #include "linux/mmview.h" /* the kernel's uapi header: MMVIEW_MAX_VIEWS */
 
-static int put(const char *path, const char *s) {
-  int fd = open(path, O_WRONLY);
-  if (fd < 0)
-    return -1;
-  int ok = write(fd, s, strlen(s)) == (ssize_t)strlen(s);
-  close(fd);
-  return ok ? 0 : -1;
-}
-
-static long mem_free_kb(void) {
-  FILE *f = fopen("/proc/meminfo", "r");
-  char line[128];
-  long kb = -1;
-  while (f && fgets(line, sizeof line, f))
-    if (sscanf(line, "MemFree: %ld kB", &kb) == 1)
-      break;
-  if (f)
-    fclose(f);
-  return kb;
-}
-
 // Arms @what (failslab or fail_page_alloc) to fail one allocation of this
 // task after @space bytes of allocations.
 static int arm(const char *what, long space) {
@@ -53,16 +32,16 @@ static int arm(const char *what, long space) {
                           {"times", "1"}, {"verbose", "0"}, {"ignore-gfp-wait", "N"}};
   for (size_t i = 0; i < sizeof set / sizeof set[0]; i++) {
     snprintf(path, sizeof path, "%s/%s", dir, set[i][0]);
-    if (put(path, set[i][1]) != 0) {
+    if (write_file(path, set[i][1]) != 0) {
       printf("note: %s: writing %s: %s\n", what, path, strerror(errno));
       return -1;
     }
   }
   snprintf(path, sizeof path, "%s/min-order", dir);
-  put(path, "0");  // fail_page_alloc only
+  write_file(path, "0");  // fail_page_alloc only
   snprintf(path, sizeof path, "%s/space", dir);
   snprintf(val, sizeof val, "%ld", space);
-  return put(path, val);
+  return write_file(path, val);
 }
 
 // One process: CREATEs with one allocation failing at a growing budget,
@@ -82,8 +61,8 @@ static int creates_under(const char *what, int step) {
   }
   // A failure an earlier run left armed (its last CREATE got through
   // without it) would hit this task too, as make-it-fail serves both.
-  put("/sys/kernel/debug/failslab/times", "0");
-  put("/sys/kernel/debug/fail_page_alloc/times", "0");
+  write_file("/sys/kernel/debug/failslab/times", "0");
+  write_file("/sys/kernel/debug/fail_page_alloc/times", "0");
   int fail_fd = open("/proc/self/make-it-fail", O_WRONLY);
   if (fail_fd < 0) {
     printf("note: %s: /proc/self/make-it-fail: %s\n", what, strerror(errno));

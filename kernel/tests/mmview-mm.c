@@ -22,24 +22,6 @@
 #define MADV_COLLAPSE 25
 #endif
 
-static int write_file(const char *path, const char *s) {
-  int fd = open(path, O_WRONLY);
-  if (fd < 0)
-    return -1;
-  int ok = write(fd, s, strlen(s)) == (ssize_t)strlen(s);
-  close(fd);
-  return ok ? 0 : -1;
-}
-
-static long read_long(const char *path) {
-  char buf[64] = {0};
-  int fd = open(path, O_RDONLY);
-  long n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
-  if (fd >= 0)
-    close(fd);
-  return n > 0 ? atol(buf) : -1;
-}
-
 // AnonHugePages (kB) of the mapping holding @p, from /proc/self/smaps.
 static long anon_huge_kb(void *p) {
   FILE *f = fopen("/proc/self/smaps", "r");
@@ -65,11 +47,6 @@ static char *map_aligned(size_t len) {
   if (p == MAP_FAILED)
     return NULL;
   return (char *)(((uintptr_t)p + huge - 1) & ~(uintptr_t)(huge - 1));
-}
-
-static int into_view(void) {
-  long v = create();
-  return v > 0 && migrate(v) == 0;
 }
 
 // Checks that every page of [p, p + len) holds the byte its index gives.

@@ -25,15 +25,6 @@
 #include "linux/mmview.h" /* the kernel's uapi header: MMVIEW_MAX_VIEWS */
 
 
-static int write_file(const char *path, const char *s) {
-  int fd = open(path, O_WRONLY);
-  if (fd < 0)
-    return -1;
-  int ok = write(fd, s, strlen(s)) == (ssize_t)strlen(s);
-  close(fd);
-  return ok ? 0 : -1;
-}
-
 // CREATE that fails after the limit check (here: strict overcommit refuses
 // to account the copy of an unshared writable range) must not make room
 // for more views than MMVIEW_MAX_VIEWS.
@@ -197,20 +188,6 @@ static int t_coredump_from_view(void) {
 
 // ---- memory comes back ----
 
-// A /proc/meminfo field in kB ("MemFree", "AnonHugePages"), -1 if absent.
-static long meminfo_kb(const char *key) {
-  FILE *f = fopen("/proc/meminfo", "r");
-  char line[128];
-  long kb = -1;
-  size_t n = strlen(key);
-  while (f && fgets(line, sizeof line, f))
-    if (strncmp(line, key, n) == 0 && line[n] == ':' && sscanf(line + n + 1, "%ld", &kb) == 1)
-      break;
-  if (f)
-    fclose(f);
-  return kb;
-}
-static long mem_free_kb(void) { return meminfo_kb("MemFree"); }
 static int views_come_and_go(void) {
   char *u = map_anon(64 * page), *s = map_anon(256 * page);
   if (!u || !s || mmview(MMVIEW_UNSHARE, (unsigned long)u, 64 * page))
@@ -295,15 +272,6 @@ static int t_memory_comes_back(void) {
 // its threads. When the owner exits while every other thread is in a view,
 // another thread (in a view) must take over, or the process's memory is
 // charged to the root group and escapes memory.max.
-static long read_long_file(const char *path) {
-  char buf[64] = {0};
-  int fd = open(path, O_RDONLY);
-  long n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
-  if (fd >= 0)
-    close(fd);
-  return n > 0 ? atol(buf) : -1;
-}
-
 static const char memcg_dir[] = "/sys/fs/cgroup/mmview-test";
 static long memcg_current(void) {
   char path[128], buf[64] = {0};
@@ -424,7 +392,7 @@ static int t_oom_kills_process_in_views(void) {
   CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "the child ended with status %#x", st);
   snprintf(path, sizeof path, "%s/memory.current", dir);
   long cur = -1;
-  for (int i = 0; i < 50 && (cur = read_long_file(path)) > 4 << 20; i++)
+  for (int i = 0; i < 50 && (cur = read_long(path)) > 4 << 20; i++)
     usleep(100 * 1000);
   CHECK(cur >= 0 && cur <= 4 << 20, "the group still holds %ld bytes after the kill", cur);
   return 1;

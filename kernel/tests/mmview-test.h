@@ -8,6 +8,8 @@
 #define MMVIEW_TEST_H
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -43,6 +45,47 @@ __attribute__((unused)) static char *map_anon(size_t len) {
   char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   return p == MAP_FAILED ? NULL : p;
 }
+
+// Creates a view and moves the calling thread into it.
+__attribute__((unused)) static int into_view(void) {
+  long v = create();
+  return v > 0 && migrate(v) == 0;
+}
+
+// Writes @s to the file @path (/proc, /sys): 0, or -1 with errno.
+__attribute__((unused)) static int write_file(const char *path, const char *s) {
+  int fd = open(path, O_WRONLY);
+  if (fd < 0)
+    return -1;
+  int ok = write(fd, s, strlen(s)) == (ssize_t)strlen(s);
+  close(fd);
+  return ok ? 0 : -1;
+}
+
+// The number at the start of the file @path, -1 if it cannot be read.
+__attribute__((unused)) static long read_long(const char *path) {
+  char buf[64] = {0};
+  int fd = open(path, O_RDONLY);
+  long n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+  if (fd >= 0)
+    close(fd);
+  return n > 0 ? atol(buf) : -1;
+}
+
+// A /proc/meminfo field in kB ("MemFree", "AnonHugePages"), -1 if absent.
+__attribute__((unused)) static long meminfo_kb(const char *key) {
+  FILE *f = fopen("/proc/meminfo", "r");
+  char line[128];
+  long kb = -1;
+  size_t n = strlen(key);
+  while (f && fgets(line, sizeof line, f))
+    if (strncmp(line, key, n) == 0 && line[n] == ':' && sscanf(line + n + 1, "%ld", &kb) == 1)
+      break;
+  if (f)
+    fclose(f);
+  return kb;
+}
+__attribute__((unused)) static long mem_free_kb(void) { return meminfo_kb("MemFree"); }
 
 static int failures;
 static char why[256];
