@@ -31,7 +31,7 @@ check: setup
 
 # The kernel stage of `make check` alone: builds the Linux 6.1 guest kernel
 # with the mmview series, boots it in QEMU with the tests of kernel/tests/
-# and ends with one line `N passed, N failed`. See docs/kernel.md.
+# and ends with one line `N passed, N failed`. See docs/kernel-harness.md.
 check-kernel: setup
 	@bash scripts/setup.sh --kernel
 	@$(MAKE) --no-print-directory build

@@ -39,7 +39,8 @@ if [ "$want_kernel" = 1 ]; then
   # cross toolchain of the base list).
   packages+=(linux-source-6.1 qemu-system-x86 gcc bc bison flex libssl-dev
              libelf-dev cpio busybox-static qemu-system-arm
-             libstdc++-12-dev-arm64-cross)
+             libstdc++-12-dev-arm64-cross
+             libnuma-dev) # the mm selftests ksm_tests and migration, static
 fi
 
 missing=()

@@ -3,10 +3,12 @@
 // log (build/test-results/kernel.log). Under TCG the absolute numbers are
 // emulation speed; the ratios are what carries over.
 #define _GNU_SOURCE
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,6 +32,38 @@ static long mem_free_kb(void) {
   return kb;
 }
 
+// A round trip between two processes pinned to CPU 0 through two pipes:
+// two context switches, each with an address-space switch. In ns.
+static double pipe_ping_pong(int n) {
+  int ab[2], ba[2];
+  char c = 0;
+  cpu_set_t cpu0;
+  CPU_ZERO(&cpu0);
+  CPU_SET(0, &cpu0);
+  if (pipe(ab) || pipe(ba))
+    return -1;
+  pid_t pid = fork();
+  if (pid == 0) {
+    sched_setaffinity(0, sizeof cpu0, &cpu0);
+    for (int i = 0; i < n; i++)
+      if (read(ab[0], &c, 1) != 1 || write(ba[1], &c, 1) != 1)
+        _exit(1);
+    _exit(0);
+  }
+  cpu_set_t old;
+  sched_getaffinity(0, sizeof old, &old);
+  sched_setaffinity(0, sizeof cpu0, &cpu0);
+  double t0 = now();
+  for (int i = 0; i < n; i++)
+    if (write(ab[1], &c, 1) != 1 || read(ba[0], &c, 1) != 1)
+      break;
+  double ns = (now() - t0) / n * 1e9;
+  waitpid(pid, NULL, 0);
+  sched_setaffinity(0, sizeof old, &old);
+  close(ab[0]), close(ab[1]), close(ba[0]), close(ba[1]);
+  return ns;
+}
+
 int main(void) {
   enum { N = 100000 };
   long page = sysconf(_SC_PAGESIZE);
@@ -51,8 +85,11 @@ int main(void) {
   }
   double rt_ns = (now() - t0) / N * 1e9;
   printf("bench: null system call (getppid): %.0f ns\n", null_ns);
+  double pp_ns = pipe_ping_pong(N / 5);
   printf("bench: migrate round trip (base -> view -> base): %.0f ns = %.1f x a null system call\n",
          rt_ns, rt_ns / null_ns);
+  printf("bench: pipe ping-pong of two processes on one CPU: %.0f ns; migrate round trip = %.2f x that\n",
+         pp_ns, rt_ns / pp_ns);
 
   // Memory: empty views, then mirror page tables for 4 MiB of shared memory.
   enum { VIEWS = 32, PAGES = 1024 };

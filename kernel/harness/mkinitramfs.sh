@@ -62,6 +62,7 @@ while [ $# -gt 0 ]; do
     shift 3
   elif [ "$1" = --selftest ]; then
     cp "$2" "$root/selftests/$(basename "$2")"
+    [ -f "$2.args" ] && cp "$2.args" "$root/selftests/$(basename "$2").args"
     shift 2
   else
     cp "$1" "$root/tests/$(basename "$1")"
@@ -110,15 +111,26 @@ FAIL $name (exit $rc)"
   fi
 done
 # The kernel's own selftests: only their exit statuses matter here (the
-# host compares them with the baseline of an unpatched kernel).
+# host compares them with the baseline of an unpatched kernel). Each runs
+# with the arguments in NAME.args, in /tmp/st (hugepage tests use ./huge),
+# with 32 huge pages on hugetlbfs at /tmp/st/huge and debugfs mounted.
+mkdir -p /tmp/st/huge
+mount -t hugetlbfs none /tmp/st/huge 2>/dev/null
+mount -t debugfs none /sys/kernel/debug 2>/dev/null
+[ -e /proc/sys/vm/nr_hugepages ] && echo 32 > /proc/sys/vm/nr_hugepages
+cd /tmp/st
 for s in /selftests/*; do
   [ -x "$s" ] || continue
   echo "=== selftest ${s##*/}"
-  timeout 120 "$s" > /tmp/selftest.log 2>&1
+  args=
+  [ -f "$s.args" ] && args=$(cat "$s.args")
+  timeout 120 "$s" $args > /tmp/selftest.log 2>&1
   rc=$?
   tail -n 3 /tmp/selftest.log
   echo "SELFTEST ${s##*/} $rc"
 done
+cd /
+[ -e /proc/sys/vm/nr_hugepages ] && echo 0 > /proc/sys/vm/nr_hugepages
 for b in /bench/*; do
   [ -x "$b" ] || continue
   echo "=== bench ${b##*/}"

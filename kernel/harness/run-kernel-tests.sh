@@ -144,12 +144,19 @@ echo "kernel tests: compiled ${#progs[@]} guest tests"
 tree=$(bash "$here/build-kernel.sh" --prepare | tail -n 1)
 mkdir -p "$out/selftests"
 nself=0
-while read -r name extra; do
+# A line: name [compiler arguments] [-- run arguments]; name+what runs
+# vm/name.c again with other arguments.
+while read -r name rest; do
   case "$name" in ''|'#'*) continue ;; esac
   [ "$arm64" = 1 ] && break
+  extra=${rest%%--*} args=
+  case "$rest" in *--*) args=${rest#*--} ;; esac
+  src=${name%%+*}
   (cd "$tree/tools/testing/selftests/vm" &&
-     "$cc" -static -O2 -w -I.. -o "$out/selftests/$name" "$name.c" $extra -lrt -lpthread) ||
-    fail_stage "compile-selftest-$name" "$cc could not compile the kernel's selftest vm/$name.c"
+     "$cc" -static -O2 -w -I.. -o "$out/selftests/$name" "$src.c" $extra -lrt -lpthread \
+       2> >(grep -v "statically linked applications requires\|in function .affinity_ip" >&2)) ||
+    fail_stage "compile-selftest-$name" "$cc could not compile the kernel's selftest vm/$src.c"
+  echo $args > "$out/selftests/$name.args"
   progs+=(--selftest "$out/selftests/$name")
   nself=$((nself + 1))
 done < "$here/vm-selftests.list"

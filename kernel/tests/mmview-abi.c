@@ -8,6 +8,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/mempolicy.h>
+#ifdef __x86_64__
+#include <asm/ldt.h>
+#endif
 #include <linux/userfaultfd.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -159,6 +162,52 @@ static int t_x32_mmap(void) {
   return 1;
 }
 
+#endif
+
+#ifdef __x86_64__
+// The LDT is per process: an entry a thread in a view writes is in every
+// view's LDT, those created before the write and after it. Loading a
+// selector whose entry a view lacks raises #GP (SIGSEGV: the case crashes).
+static long set_ldt_entry(unsigned int idx) {
+  struct user_desc d = {.entry_number = idx, .limit = 0xfffff, .seg_32bit = 1,
+                        .limit_in_pages = 1, .useable = 1};
+  return syscall(SYS_modify_ldt, 0x11, &d, sizeof d);
+}
+static void load_gs(unsigned int idx) {
+  unsigned short sel = (unsigned short)(idx << 3 | 4 | 3), null = 0;
+  __asm__ volatile("mov %0, %%gs\n\tmov %1, %%gs" : : "r"(sel), "r"(null));
+}
+// Entry @idx of the calling view's LDT (modify_ldt's read), 0 if empty.
+static uint64_t ldt_entry(unsigned int idx) {
+  static uint64_t table[64];
+  memset(table, 0, sizeof table);
+  if (syscall(SYS_modify_ldt, 0, table, sizeof table) < 0)
+    return 0;
+  return table[idx];
+}
+
+static int t_ldt_per_process(void) {
+  long v1 = create(), v3 = create();
+  CHECK(v1 > 0 && v3 > 0 && migrate(v1) == 0, "CREATE/MIGRATE: %s", strerror(errno));
+  CHECK(set_ldt_entry(5) == 0, "modify_ldt from a view: %s", strerror(errno));
+  load_gs(5);
+  CHECK(migrate(0) >= 0, "MIGRATE 0");
+  CHECK(ldt_entry(5) != 0, "the base view's LDT lacks the entry a view wrote");
+  load_gs(5);
+  CHECK(migrate(v3) >= 0, "MIGRATE to the other view");
+  CHECK(ldt_entry(5) != 0, "a view created before the write lacks the entry");
+  load_gs(5);
+  long v2 = create();
+  CHECK(v2 > 0 && migrate(v2) >= 0, "CREATE/MIGRATE after the write");
+  load_gs(5);
+  // Written from the base view, cleared in every view.
+  struct user_desc clear = {.entry_number = 5, .read_exec_only = 1, .seg_not_present = 1};
+  CHECK(migrate(0) >= 0 && syscall(SYS_modify_ldt, 1, &clear, sizeof clear) == 0,
+        "modify_ldt (clear) from the base view: %s", strerror(errno));
+  CHECK(migrate(v1) >= 0 && ldt_entry(5) == 0,
+        "entry 5 cleared in the base view is still set in a view");
+  return 1;
+}
 #endif
 
 // mbind from a view sets the policy of the process's mapping, and
@@ -334,6 +383,7 @@ int main(void) {
   run("int80-brk-grows-the-process-heap", t_int80_brk);
   run("x32-munmap-acts-on-the-process", t_x32_munmap);
   run("x32-mmap-maps-in-the-process", t_x32_mmap);
+  run("ldt-entries-are-the-process-s", t_ldt_per_process);
 #endif
   run("mbind-sets-the-process-policy", t_mbind);
   run("pkey-alloc-once-per-process", t_pkey_alloc);

@@ -156,6 +156,28 @@ static int t_oom_score_sees_process(void) {
   return 1;
 }
 
+// The OOM score counts the memory a view holds of its own: an unshared
+// range touched in a view is that view's, not the master's, and a process
+// hiding its memory there must not look small to the OOM killer.
+static int t_oom_score_counts_views(void) {
+  size_t len = 64 << 20;
+  char *p = map_anon(len);
+  CHECK(p, "mmap");
+  CHECK(mmview(MMVIEW_UNSHARE, (unsigned long)p, len) == 0, "UNSHARE: %s", strerror(errno));
+  CHECK(into_view(), "CREATE/MIGRATE: %s", strerror(errno));
+  long before = read_long("/proc/self/oom_score");
+  memset(p, 1, len);
+  long after = read_long("/proc/self/oom_score");
+  long swap = meminfo_kb("SwapTotal");
+  long total_kb = meminfo_kb("MemTotal") + (swap > 0 ? swap : 0);
+  // /proc/PID/oom_score is (1000 + badness * 1000 / total) * 2 / 3.
+  long expect = (long)((len >> 10) * 1000 / total_kb) * 2 / 3;
+  CHECK(before >= 0 && after - before >= expect * 8 / 10,
+        "oom_score %ld before touching 64 MiB of a view's own memory, %ld after (expected +%ld)",
+        before, after, expect);
+  return 1;
+}
+
 static int t_coredump_from_view(void) {
   FILE *f = fopen("/proc/sys/kernel/core_pattern", "w");
   CHECK(f && fputs("/tmp/core.%p", f) >= 0 && fclose(f) == 0, "core_pattern");
@@ -220,7 +242,7 @@ static int run_views_child(void) {
 // view and shared both ways, and a view stops seeing pages the master frees
 // in the middle of it (MADV_DONTNEED of all but its first page). In a
 // kernel with THP this is where huge PMDs would be mirrored and split; no
-// tested config has THP (docs/kernel.md), so the case prints whether the
+// tested config has THP (docs/kernel-harness.md), so the case prints whether the
 // master used huge pages and does not require them.
 static int t_large_region_mirrored(void) {
   const size_t huge = 2UL << 20, len = 2 * huge;
@@ -409,6 +431,7 @@ int main(void) {
   run("proc-maps-of-a-view", t_proc_maps_in_view);
   run("rss-counted-on-the-master", t_rss_counted_on_master);
   run("oom-score-sees-the-process", t_oom_score_sees_process);
+  run("oom-score-counts-a-view-s-own-memory", t_oom_score_counts_views);
   run("core-dump-from-a-view", t_coredump_from_view);
   run("large-region-mirrored-and-zapped", t_large_region_mirrored);
   run("memory-comes-back", t_memory_comes_back);
