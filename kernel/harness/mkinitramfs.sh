@@ -127,6 +127,8 @@ for s in /selftests/*; do
   timeout 120 "$s" $args > /tmp/selftest.log 2>&1
   rc=$?
   tail -n 3 /tmp/selftest.log
+  # On a line of its own, also after output without a final newline.
+  echo
   echo "SELFTEST ${s##*/} $rc"
 done
 cd /
