@@ -20,77 +20,35 @@ cache=${MELF_CACHE:-/var/cache/melf}
 export CCACHE_DIR=${CCACHE_DIR:-$cache/ccache}
 export CCACHE_BASEDIR=$cache # cache hits across tree locations
 expected_version="1:19.1.7-3~deb12u1"
-src="$cache/src"
 arch=x86_64
-mkdir -p "$src" "$out"
+mkdir -p "$out"
 
 log() { echo "melf-asan: $*"; }
 fail() { echo "melf-asan: error: $*" >&2; exit 1; }
 
 [ "$(uname -m)" = "$arch" ] || fail "the MELF ASan runtime is built for $arch only (this machine: $(uname -m))"
 
-# 1. Debian's source package (downloaded by scripts/setup.sh, or here).
-dsc=$(ls "$src"/llvm-toolchain-19_*.dsc 2>/dev/null | sort -V | tail -n 1 || true)
-if [ -z "$dsc" ]; then
-  log "downloading the llvm-toolchain-19 source package"
-  (cd "$src" && apt-get source --download-only -q llvm-toolchain-19 >/dev/null 2>&1) ||
-    fail "'apt-get source llvm-toolchain-19' failed (run scripts/setup.sh as root for the deb-src entry)"
-  dsc=$(ls "$src"/llvm-toolchain-19_*.dsc | sort -V | tail -n 1)
-fi
-version=$(sed -n 's/^Version: //p' "$dsc")
-upstream=${version#*:}
-upstream=${upstream%%-*}
-# One writer at a time for the shared trees.
-exec 9> "$cache/asan-build-$upstream.lock"
-flock 9
-orig="$src/llvm-toolchain-19_${upstream}.orig.tar.xz"
-debian=$(ls "$src"/llvm-toolchain-19_"${version#*:}".debian.tar.* 2>/dev/null | head -n 1 || true)
-log "Debian source llvm-toolchain-19 $version"
-if [ "$version" != "$expected_version" ]; then
-  log "warning: the series was made for $expected_version; applying to $version with fuzz"
-fi
-[ -f "$orig" ] && [ -n "$debian" ] || fail "$src lacks the orig or debian tarball of $version"
+# shellcheck source=../scripts/llvm-source.sh
+. "$root/scripts/llvm-source.sh"
 
-# 2. The patched tree, rebuilt when the version or the series changes; made
-# in a scratch directory and synced into place by content, so that files
-# the series did not change keep their timestamps.
-stamp=$( (echo "$version"; cat "$here/series"; for p in $(grep -v '^#' "$here/series"); do cat "$here/$p"; done) | sha256sum | cut -c1-16)
+# 1. Debian's source package (downloaded by scripts/setup.sh, or here).
+llvm_source_find asan-build
+
+# 2. The patched tree: compiler-rt (without its tests) and LLVM's cmake
+# modules, Debian's own patches to the sanitizer runtime (those that touch
+# only compiler-rt's lib/ and build files, so that everything but our
+# series matches Debian's runtime: the llvm-symbolizer-19 path, for one),
+# then our series.
+sanitizer_patch() {
+  local files
+  files=$(sed -n 's/^+++ [^/]*\/\([^[:space:]]*\).*/\1/p' <<<"$1")
+  [ -n "$files" ] &&
+    ! grep -qv '^compiler-rt/\(lib/\(asan\|sanitizer_common\|interception\|lsan\|ubsan\)/\|CMakeLists.txt\)' <<<"$files"
+}
 tree="$cache/compiler-rt-$upstream"
-if [ "$(cat "$tree/.melf-stamp" 2>/dev/null)" != "$stamp" ]; then
-  log "extracting compiler-rt/ and cmake/ from $(basename "$orig")"
-  tmp="$cache/compiler-rt-$upstream.tmp"
-  rm -rf "$tmp"
-  mkdir -p "$tmp"
-  top="llvm-toolchain-19_${upstream}"
-  tar -xf "$orig" -C "$tmp" --strip-components=1 \
-    --exclude="$top/compiler-rt/test" --exclude="$top/compiler-rt/unittests" \
-    "$top/compiler-rt" "$top/cmake"
-  # Debian's own patches to the sanitizer runtime (those that touch only
-  # compiler-rt's lib/ and build files), so that everything but our series
-  # matches Debian's runtime (the llvm-symbolizer-19 path, for one).
-  for p in $(tar -xOf "$debian" debian/patches/series | grep -v '^#'); do
-    body=$(tar -xOf "$debian" "debian/patches/$p" 2>/dev/null || true)
-    files=$(sed -n 's/^+++ [^/]*\/\([^[:space:]]*\).*/\1/p' <<<"$body")
-    [ -n "$files" ] || continue
-    if ! grep -qv '^compiler-rt/\(lib/\(asan\|sanitizer_common\|interception\|lsan\|ubsan\)/\|CMakeLists.txt\)' <<<"$files"; then
-      log "applying Debian patch $p"
-      patch -s -d "$tmp" -p1 <<<"$body" || fail "Debian patch $p does not apply to llvm-toolchain-19 $version"
-    fi
-  done
-  for p in $(grep -v '^#' "$here/series"); do
-    log "applying $p"
-    patch -s -d "$tmp" -p1 -F 3 --no-backup-if-mismatch < "$here/$p" ||
-      fail "$p does not apply to llvm-toolchain-19 $version (made for $expected_version)"
-  done
-  (cd "$tmp" && find . -type f) | while read -r f; do
-    if ! cmp -s "$tmp/$f" "$tree/$f"; then
-      mkdir -p "$(dirname "$tree/$f")"
-      cp "$tmp/$f" "$tree/$f"
-    fi
-  done
-  rm -rf "$tmp"
-  echo "$stamp" > "$tree/.melf-stamp"
-fi
+llvm_source_tree "$tree" sanitizer_patch \
+  --exclude="$top/compiler-rt/test" --exclude="$top/compiler-rt/unittests" \
+  "$top/compiler-rt" "$top/cmake"
 
 # 3. Configure: compiler-rt alone, the sanitizers only, ASan only.
 bld="$cache/asan-build-$upstream"
