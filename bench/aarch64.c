@@ -2,7 +2,7 @@
  * aarch64.c - the AArch64 variants' speed, one run per variant (bench/aarch64.sh
  * runs it under qemu-aarch64 with MELF_VARIANT=name and several -cpu models).
  * Three multivariant kernels whose clones use their variant's instructions
- * (the same kinds as test/aarch64/Inputs/kernels.c): an int8 dot product
+ * (those of test/aarch64/Inputs/kernels.c, linked in): an int8 dot product
  * (sdot from dotprod on, SVE loops in sve/sve2/armv9-a), atomic increments
  * (LSE atomics from armv8-2-a and lse on, LL/SC loops before) and a float
  * scale loop. Times are the process's CPU time. Prints one line:
@@ -10,35 +10,18 @@
  * The check value is the same in every variant, or the variant computed
  * something else.
  */
-#include <melf.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <time.h>
 
-#define KERNEL                                                                 \
-  __attribute__((variant("armv8-2-a", "armv8-4-a", "armv9-a", "lse",           \
-                         "dotprod", "sve", "sve2", "debug")))
 #define N 4096
 
-KERNEL int dot(const int8_t *a, const int8_t *b, int n) {
-  int s = 0;
-  for (int i = 0; i < n; i++)
-    s += a[i] * b[i];
-  return s;
-}
-
-KERNEL long count(long *c, int n) {
-  for (int i = 0; i < n; i++)
-    __atomic_fetch_add(c, 1, __ATOMIC_SEQ_CST);
-  return *c;
-}
-
-KERNEL void scale(float *v, int n, float k) {
-  for (int i = 0; i < n; i++)
-    v[i] *= k;
-}
-
-KERNEL const char *which(void) { return melf_compiled_variant(); }
+/* The kernels, test/aarch64/Inputs/kernels.c (bench/aarch64.sh compiles it
+ * alongside): dot, count and scale in every AArch64 variant and debug. */
+int dot(const int8_t *a, const int8_t *b, int n);
+long count(long *c, int n);
+void scale(float *v, int n, float k);
+const char *which(void);
 
 static int8_t a[N], b[N];
 static float v[N];

@@ -24,16 +24,21 @@ fi
 cc=/usr/lib/llvm-19/bin/clang
 mc="$build/bin/melf-config --target=aarch64-linux-gnu"
 src=$root/bench/aarch64.c
+kernels=$root/test/aarch64/Inputs/kernels.c # the multivariant kernels
 # shellcheck disable=SC2046
 $cc $($mc --cflags) -O2 -c "$src" -o "$work/bench.o"
 # shellcheck disable=SC2046
-$cc $($mc --ldflags) "$work/bench.o" -o "$work/bench-melf"
+$cc $($mc --cflags) -O2 -c "$kernels" -o "$work/kernels.o"
+# shellcheck disable=SC2046
+$cc $($mc --ldflags) "$work/bench.o" "$work/kernels.o" -o "$work/bench-melf"
 # Without MELF (variant attributes dropped), for the whole program.
 plain() { # NAME MARCH
-  $cc --target=aarch64-linux-gnu -O2 ${2:+-march=$2} -I"$root/runtime/include" \
-    -Dvariant\(...\)= -c "$src" -o "$work/$1.o"
+  for s in "$src" "$kernels"; do
+    $cc --target=aarch64-linux-gnu -O2 ${2:+-march=$2} -I"$root/runtime/include" \
+      -Dvariant\(...\)= -c "$s" -o "$work/$1-$(basename "$s" .c).o"
+  done
   # shellcheck disable=SC2046
-  $cc $($mc --ldflags) "$work/$1.o" -o "$work/$1"
+  $cc $($mc --ldflags) "$work/$1-aarch64.o" "$work/$1-kernels.o" -o "$work/$1"
 }
 plain plain ""
 plain plain-dotprod armv8.2-a+dotprod
