@@ -120,24 +120,35 @@ zlib_a64_suite() { # DIR LABEL VARIANT CPU: make teststatic through qemu
   fi
 }
 
-run_zlib_aarch64() {
-  a64_ready zlib-aarch64 || return
+# What both programs go through: fetch the Debian source; a normal cross
+# build and its tests on max; the MELF build with every AArch64 variant, its
+# slot count, the variant checks (a64_variant_checks with CHECK_ARG) and the
+# suites in every variant and CPU model (a64_suites with SUITE).
+a64_run() { # NAME PACKAGE BUILD SUITE FUNCTIONS PROGRAM SLOTS CHECK_ARG
+  # (Locals are seen by the functions called: none may be named build.)
+  local name=$1 pkg=$2 build_fn=$3 suite_fn=$4 functions=$5 prog=$6 slots=$7 check=$8
   local src n d
-  src=$(fetch zlib) || { record zlib-aarch64/fetch FAIL "apt-get source zlib"; return; }
-  n=$(fresh_copy "$src" zlib-a64-normal) || { record zlib-aarch64/copy FAIL "cannot copy $src"; return; }
-  if zlib_a64_build "$n" "--target=aarch64-linux-gnu -O2" "--target=aarch64-linux-gnu -static"; then
-    zlib_a64_suite "$n" normal-build "" max
-  else record zlib-aarch64/normal-build/build FAIL "see $n.build.log"; fi
-  d=$(fresh_copy "$src" zlib-a64-melf) || { record zlib-aarch64/copy FAIL "cannot copy $src"; return; }
-  if ! zlib_a64_build "$d" "$(a64_melf_cflags "$zlib_functions")" \
+  a64_ready "$name" || return
+  src=$(fetch "$pkg") || { record "$name/fetch" FAIL "apt-get source $pkg"; return; }
+  n=$(fresh_copy "$src" "$pkg-a64-normal") || { record "$name/copy" FAIL "cannot copy $src"; return; }
+  if "$build_fn" "$n" "--target=aarch64-linux-gnu -O2" "--target=aarch64-linux-gnu -static"; then
+    "$suite_fn" "$n" normal-build "" max
+  else record "$name/normal-build/build" FAIL "see $n.build.log"; fi
+  d=$(fresh_copy "$src" "$pkg-a64-melf") || { record "$name/copy" FAIL "cannot copy $src"; return; }
+  if ! "$build_fn" "$d" "$(a64_melf_cflags "$functions")" \
        "$("$mcfg" --target=aarch64-linux-gnu --ldflags) -static"; then
-    record zlib-aarch64/melf/build FAIL "see $d.build.log"; return
+    record "$name/melf/build" FAIL "see $d.build.log"; return
   fi
-  record zlib-aarch64/melf/build PASS
-  # (10 functions in the list, none inlined away: the count is exact.)
-  a64_slots zlib-aarch64 "$d/example" 10
-  a64_variant_checks zlib-aarch64 "$d/example" "$work/zlib-a64-check.tmp"
-  a64_suites zlib-aarch64 "$d" zlib_a64_suite
+  record "$name/melf/build" PASS
+  a64_slots "$name" "$d/$prog" "$slots"
+  a64_variant_checks "$name" "$d/$prog" "$check"
+  a64_suites "$name" "$d" "$suite_fn"
+}
+
+run_zlib_aarch64() {
+  # (10 functions in the list, none inlined away: the slot count is exact.)
+  a64_run zlib-aarch64 zlib zlib_a64_build zlib_a64_suite "$zlib_functions" \
+    example 10 "$work/zlib-a64-check.tmp"
 }
 
 # ---------------------------------------------------------- lz4-aarch64 ----
@@ -167,21 +178,7 @@ lz4_a64_suite() { # DIR LABEL VARIANT CPU
 }
 
 run_lz4_aarch64() {
-  a64_ready lz4-aarch64 || return
-  local src n d
-  src=$(fetch lz4) || { record lz4-aarch64/fetch FAIL "apt-get source lz4"; return; }
-  n=$(fresh_copy "$src" lz4-a64-normal) || { record lz4-aarch64/copy FAIL "cannot copy $src"; return; }
-  if lz4_a64_build "$n" "--target=aarch64-linux-gnu -O2" "--target=aarch64-linux-gnu -static"; then
-    lz4_a64_suite "$n" normal-build "" max
-  else record lz4-aarch64/normal-build/build FAIL "see $n.build.log"; fi
-  d=$(fresh_copy "$src" lz4-a64-melf) || { record lz4-aarch64/copy FAIL "cannot copy $src"; return; }
-  if ! lz4_a64_build "$d" "$(a64_melf_cflags "$lz4_functions")" \
-       "$("$mcfg" --target=aarch64-linux-gnu --ldflags) -static"; then
-    record lz4-aarch64/melf/build FAIL "see $d.build.log"; return
-  fi
-  record lz4-aarch64/melf/build PASS
   # (12 functions in the list: the slot count is exact.)
-  a64_slots lz4-aarch64 "$d/programs/lz4.aarch64" 12
-  a64_variant_checks lz4-aarch64 "$d/programs/lz4.aarch64" -V
-  a64_suites lz4-aarch64 "$d" lz4_a64_suite
+  a64_run lz4-aarch64 lz4 lz4_a64_build lz4_a64_suite "$lz4_functions" \
+    programs/lz4.aarch64 12 -V
 }
