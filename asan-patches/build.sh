@@ -16,10 +16,8 @@ set -euo pipefail
 out=${1:?usage: build.sh OUT_DIR}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
-cache=${MELF_CACHE:-/var/cache/melf}
-export CCACHE_DIR=${CCACHE_DIR:-$cache/ccache}
-export CCACHE_BASEDIR=$cache # cache hits across tree locations
-expected_version="1:19.1.7-3~deb12u1"
+# shellcheck source=../scripts/llvm-source.sh
+. "$root/scripts/llvm-source.sh" # cache, ccache, expected_version
 arch=x86_64
 mkdir -p "$out"
 
@@ -27,9 +25,6 @@ log() { echo "melf-asan: $*"; }
 fail() { echo "melf-asan: error: $*" >&2; exit 1; }
 
 [ "$(uname -m)" = "$arch" ] || fail "the MELF ASan runtime is built for $arch only (this machine: $(uname -m))"
-
-# shellcheck source=../scripts/llvm-source.sh
-. "$root/scripts/llvm-source.sh"
 
 # 1. Debian's source package (downloaded by scripts/setup.sh, or here).
 llvm_source_find asan-build

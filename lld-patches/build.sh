@@ -14,16 +14,12 @@ set -euo pipefail
 out=${1:?usage: build.sh OUT_BIN_DIR}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
-cache=${MELF_CACHE:-/var/cache/melf}
-export CCACHE_DIR=${CCACHE_DIR:-$cache/ccache}
-export CCACHE_BASEDIR=$cache # cache hits across tree locations
-expected_version="1:19.1.7-3~deb12u1"
+# shellcheck source=../scripts/llvm-source.sh
+. "$root/scripts/llvm-source.sh" # cache, ccache, expected_version
 mkdir -p "$out"
 
 log() { echo "ld.melf: $*"; }
 fail() { echo "ld.melf: error: $*" >&2; exit 1; }
-# shellcheck source=../scripts/llvm-source.sh
-. "$root/scripts/llvm-source.sh"
 
 # 1. Debian's source package (downloaded by scripts/setup.sh, or here). One
 # writer at a time for the shared trees (and no relink while

@@ -2,9 +2,16 @@
 # What lld-patches/build.sh and asan-patches/build.sh share: Debian's
 # llvm-toolchain-19 source package, and a tree made of part of it with the
 # Debian patches the caller wants and then the caller's series applied.
-# Sourced. The caller defines log() and fail() and sets cache (the cache
-# directory), here (the directory holding the series) and
-# expected_version (the Debian version the series was made for).
+# Sourced by a script that sets here (the directory holding its series)
+# and defines log() and fail() before calling the functions.
+
+# Sources and trees live in $MELF_CACHE (default /var/cache/melf), outside
+# the checkout, so rebuilds are incremental; ccache caches compiles across
+# trees. The series were made for this Debian version of the package.
+cache=${MELF_CACHE:-/var/cache/melf}
+export CCACHE_DIR=${CCACHE_DIR:-$cache/ccache}
+export CCACHE_BASEDIR=$cache # cache hits across tree locations
+expected_version="1:19.1.7-3~deb12u1"
 
 # Finds the source package in $cache/src, downloading it if missing: sets
 # version, upstream, top (the tarball's top directory), orig (the upstream

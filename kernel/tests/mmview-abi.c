@@ -370,11 +370,7 @@ static int t_buffers_in_unshared_range(void) {
 }
 
 int main(void) {
-  page = sysconf(_SC_PAGESIZE);
-  if (syscall(MELF_SYS_MMVIEW, MMVIEW_CURRENT) != 0) {
-    printf("CASE FAIL mmview-abi/syscall-present: %s\n", strerror(errno));
-    return 1;
-  }
+  MMVIEW_START();
 #ifdef __x86_64__
   run("int80-munmap-acts-on-the-process", t_int80_munmap);
   run("int80-mprotect-acts-on-the-process", t_int80_mprotect);

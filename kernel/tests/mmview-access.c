@@ -130,10 +130,7 @@ static int t_remote_access(void) {
 int main(int argc, char **argv) {
   (void)argc;
   self_name = argv[0];
-  if (syscall(MELF_SYS_MMVIEW, MMVIEW_CURRENT) != 0) {
-    printf("CASE FAIL mmview-access/syscall-present: %s\n", strerror(errno));
-    return 1;
-  }
+  MMVIEW_START();
   run("proc-cmdline-while-the-leader-is-in-a-view", t_cmdline);
   run("vmsplice-from-a-view", t_vmsplice);
   run("process-vm-readv-ptrace-proc-mem-of-a-thread-in-a-view", t_remote_access);

@@ -213,11 +213,7 @@ static int t_numa_hinting_keeps_protection(void) {
 }
 
 int main(void) {
-  page = sysconf(_SC_PAGESIZE);
-  if (syscall(MELF_SYS_MMVIEW, MMVIEW_CURRENT) != 0) {
-    printf("CASE FAIL mmview-gup/syscall-present: %s\n", strerror(errno));
-    return 1;
-  }
+  MMVIEW_START();
   run("io-uring-madvise-acts-on-the-process", t_io_uring_madvise);
   run("io-uring-fixed-buffer-pinned-from-a-view", t_io_uring_fixed_buffer);
   run("process-madvise-of-a-process-in-a-view", t_process_madvise);

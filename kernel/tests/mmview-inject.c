@@ -139,11 +139,7 @@ static int t_create_under_failures(void) {
 }
 
 int main(void) {
-  page = sysconf(_SC_PAGESIZE);
-  if (syscall(MELF_SYS_MMVIEW, MMVIEW_CURRENT) != 0) {
-    printf("CASE FAIL mmview-inject/syscall-present: %s\n", strerror(errno));
-    return 1;
-  }
+  MMVIEW_START();
   run("create-under-allocation-failures", t_create_under_failures);
   return failures != 0;
 }

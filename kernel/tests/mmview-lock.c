@@ -136,10 +136,7 @@ static int t_others_free(void) {
 }
 
 int main(void) {
-  if (syscall(MELF_SYS_MMVIEW, MMVIEW_CURRENT) != 0) {
-    printf("CASE FAIL mmview-lock/syscall-present: %s\n", strerror(errno));
-    return 1;
-  }
+  MMVIEW_START();
   run("lock-in-the-base-view-is-einval", t_lock_in_base);
   run("locked-thread-view-operations-eperm", t_view_ops);
   run("locked-thread-maps-no-new-code-and-cannot-exec", t_no_new_code);

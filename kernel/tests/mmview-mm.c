@@ -150,11 +150,7 @@ static int t_ksm(void) {
 }
 
 int main(void) {
-  page = sysconf(_SC_PAGESIZE);
-  if (syscall(MELF_SYS_MMVIEW, MMVIEW_CURRENT) != 0) {
-    printf("CASE FAIL mmview-mm/syscall-present: %s\n", strerror(errno));
-    return 1;
-  }
+  MMVIEW_START();
   run("thp-collapse-and-split-under-a-view", t_thp_collapse_and_split);
   run("compaction-moves-pages-a-view-maps", t_compaction);
   run("ksm-merges-and-a-view-write-unshares", t_ksm);

@@ -103,11 +103,7 @@ static int t_uprobe_in_view(void) {
 }
 
 int main(void) {
-  page = sysconf(_SC_PAGESIZE);
-  if (syscall(MELF_SYS_MMVIEW, MMVIEW_CURRENT) != 0) {
-    printf("CASE FAIL mmview-probe/syscall-present: %s\n", strerror(errno));
-    return 1;
-  }
+  MMVIEW_START();
   run("uprobe-fires-in-a-view", t_uprobe_in_view);
   return failures != 0;
 }

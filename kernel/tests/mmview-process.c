@@ -110,18 +110,6 @@ static int t_proc_maps_in_view(void) {
   return 1;
 }
 
-static long status_kb(const char *path, const char *key) {
-  FILE *f = fopen(path, "r");
-  char l[128];
-  long kb = -1;
-  size_t klen = strlen(key);
-  while (f && fgets(l, sizeof l, f))
-    if (strncmp(l, key, klen) == 0)
-      kb = atol(l + klen);
-  if (f)
-    fclose(f);
-  return kb;
-}
 static void *touch_pages(void *arg) {
   char *m = arg;
   migrate(1);
@@ -133,11 +121,11 @@ static int t_rss_counted_on_master(void) {
   CHECK(create() == 1, "CREATE");
   char *m = map_anon(2048 * page);
   CHECK(m, "mmap");
-  long before = status_kb("/proc/self/status", "VmRSS:");
+  long before = field_kb("/proc/self/status", "VmRSS");
   pthread_t th;
   pthread_create(&th, NULL, touch_pages, m);
   pthread_join(th, NULL);
-  long after = status_kb("/proc/self/status", "VmRSS:");
+  long after = field_kb("/proc/self/status", "VmRSS");
   CHECK(after - before >= 7 * 1024, "pages touched from a view: VmRSS %ld -> %ld kB", before,
         after);
   return 1;
@@ -147,10 +135,10 @@ static int t_oom_score_sees_process(void) {
   char *m = map_anon(4096 * page);
   CHECK(m, "mmap");
   memset(m, 1, 4096 * page);
-  long base = status_kb("/proc/self/oom_score", "");
+  long base = read_long("/proc/self/oom_score");
   long v = create();
   migrate(v);
-  long in_view = status_kb("/proc/self/oom_score", "");
+  long in_view = read_long("/proc/self/oom_score");
   CHECK(base > 0 && in_view * 10 >= base * 9, "oom_score %ld in base, %ld in a view", base,
         in_view);
   return 1;
@@ -421,11 +409,7 @@ static int t_oom_kills_process_in_views(void) {
 }
 
 int main(void) {
-  page = sysconf(_SC_PAGESIZE);
-  if (syscall(MELF_SYS_MMVIEW, MMVIEW_CURRENT) != 0) {
-    printf("CASE FAIL mmview-process/syscall-present: %s\n", strerror(errno));
-    return 1;
-  }
+  MMVIEW_START();
   run("view-limit-holds-after-failed-creates", t_view_limit_after_failed_creates);
   run("dumpable-in-every-view", t_dumpable_in_every_view);
   run("proc-maps-of-a-view", t_proc_maps_in_view);

@@ -24,19 +24,6 @@
 #define MADV_PAGEOUT 21
 #endif
 
-// VmSwap of the process (the master's swap entries), in kB.
-static long vmswap_kb(void) {
-  FILE *f = fopen("/proc/self/status", "r");
-  char line[128];
-  long kb = -1;
-  while (f && fgets(line, sizeof line, f))
-    if (sscanf(line, "VmSwap: %ld", &kb) == 1)
-      break;
-  if (f)
-    fclose(f);
-  return kb;
-}
-
 // Sets up zram device @dev with @mb MiB: 0, or -1.
 static int zram_setup(int dev, int mb) {
   char path[64], size[32];
@@ -82,10 +69,10 @@ static void *swap_worker(void *arg) {
     return "CREATE/MIGRATE failed";
   for (long i = 0; i < SWAP_PAGES; i++)
     memset(swap_buf + i * page, (int)(i & 0x7f) + 1, page);
-  long swap0 = vmswap_kb();
+  long swap0 = field_kb("/proc/self/status", "VmSwap");
   if (madvise(swap_buf, SWAP_PAGES * page, MADV_PAGEOUT) != 0)
     return "MADV_PAGEOUT from the view failed";
-  long out = (vmswap_kb() - swap0) * 1024 / page;
+  long out = (field_kb("/proc/self/status", "VmSwap") - swap0) * 1024 / page;
   if (out < SWAP_PAGES / 2) {
     snprintf(msg, sizeof msg, "only %ld of %d pages a view wrote swapped out by its MADV_PAGEOUT",
              out, SWAP_PAGES);
@@ -95,7 +82,7 @@ static void *swap_worker(void *arg) {
     for (long j = 0; j < page; j += 512)
       if (swap_buf[i * page + j] != (char)((i & 0x7f) + 1))
         return "a page read back in the view after swap-out lost its data";
-  long in = (swap0 + out * page / 1024 - vmswap_kb()) * 1024 / page;
+  long in = (swap0 + out * page / 1024 - field_kb("/proc/self/status", "VmSwap")) * 1024 / page;
   if (in < out / 2) {
     snprintf(msg, sizeof msg, "the view's reads swapped in %ld of %ld pages", in, out);
     return msg;
@@ -282,11 +269,7 @@ static int t_idle_tracking_sees_view_accesses(void) {
 }
 
 int main(void) {
-  page = sysconf(_SC_PAGESIZE);
-  if (syscall(MELF_SYS_MMVIEW, MMVIEW_CURRENT) != 0) {
-    printf("CASE FAIL mmview-reclaim/syscall-present: %s\n", strerror(errno));
-    return 1;
-  }
+  MMVIEW_START();
   run("swap-out-and-in-of-pages-a-view-touched", t_swap_out_and_in);
   run("odirect-from-a-view-s-shared-and-own-buffers", t_odirect_from_a_view);
   run("idle-tracking-sees-accesses-through-a-view", t_idle_tracking_sees_view_accesses);

@@ -72,9 +72,10 @@ __attribute__((unused)) static long read_long(const char *path) {
   return n > 0 ? atol(buf) : -1;
 }
 
-// A /proc/meminfo field in kB ("MemFree", "AnonHugePages"), -1 if absent.
-__attribute__((unused)) static long meminfo_kb(const char *key) {
-  FILE *f = fopen("/proc/meminfo", "r");
+// The number after "@key:" on a line of the file @path (/proc/meminfo,
+// /proc/self/status: kB), -1 if absent.
+__attribute__((unused)) static long field_kb(const char *path, const char *key) {
+  FILE *f = fopen(path, "r");
   char line[128];
   long kb = -1;
   size_t n = strlen(key);
@@ -85,7 +86,22 @@ __attribute__((unused)) static long meminfo_kb(const char *key) {
     fclose(f);
   return kb;
 }
+// A /proc/meminfo field in kB ("MemFree", "AnonHugePages"), -1 if absent.
+__attribute__((unused)) static long meminfo_kb(const char *key) {
+  return field_kb("/proc/meminfo", key);
+}
 __attribute__((unused)) static long mem_free_kb(void) { return meminfo_kb("MemFree"); }
+
+// The start of a test's main(): the page size, and the mmview system call
+// present; otherwise one failed case says so and main() returns 1.
+#define MMVIEW_START()                                                         \
+  do {                                                                         \
+    page = sysconf(_SC_PAGESIZE);                                              \
+    if (syscall(MELF_SYS_MMVIEW, MMVIEW_CURRENT) != 0) {                       \
+      printf("CASE FAIL " TEST_PREFIX "/syscall-present: %s\n", strerror(errno)); \
+      return 1;                                                                \
+    }                                                                          \
+  } while (0)
 
 static int failures;
 static char why[256];

@@ -123,11 +123,7 @@ static int t_read_only(void) { return repeat(READ_ONLY); }
 static int t_unmap(void) { return repeat(UNMAP); }
 
 int main(void) {
-  page = sysconf(_SC_PAGESIZE);
-  if (syscall(MELF_SYS_MMVIEW, MMVIEW_CURRENT) != 0) {
-    printf("CASE FAIL mmview-tlb/syscall-present: %s\n", strerror(errno));
-    return 1;
-  }
+  MMVIEW_START();
   run("madv-dontneed-reaches-a-running-view", t_dontneed);
   run("mprotect-read-only-reaches-a-running-view", t_read_only);
   run("munmap-reaches-a-running-view", t_unmap);

@@ -35,29 +35,34 @@ a64_startup() {
   MELF_VARIANT=$v MELF_DEBUG=1 qemu-aarch64 -cpu "$cpu" "$@" 2>&1 >/dev/null
 }
 
+# a64_expect NAME VARIANT CPU STARTS OUTPUT: libmelf's start-up OUTPUT says
+# it started VARIANT on CPU (STARTS=1), or refused it there and runs the
+# default (STARTS=0).
+a64_expect() {
+  local name=$1 v=$2 cpu=$3 label pattern
+  if [ "$4" = 1 ]; then
+    label=starts-in-variant-on-$cpu pattern="start-up variant '$v'"
+  else
+    label=refused-on-$cpu pattern="MELF_VARIANT=$v: this CPU lacks .*; running the default variant"
+  fi
+  if grep -q "$pattern" <<<"$5"; then
+    record "$name/$v/$label" PASS
+  else record "$name/$v/$label" FAIL "$(tail -n 2 <<<"$5" | tr '\n' ' ')"; fi
+}
+
 # a64_variant_checks NAME PROGRAM ARGS...: each variant starts in itself on
 # max, or is refused there (armv8-4-a, armv9-a); on cortex-a53 (no
 # extensions) every variant with features is refused; auto picks the
 # expected variant on each model, one the model supports.
 a64_variant_checks() {
-  local name=$1 v out m cpu want got; shift
+  local name=$1 v starts m cpu want got out; shift
   for v in "${a64_variants[@]}"; do
-    out=$(a64_startup max "$v" "$@")
-    if [[ $a64_unrunnable == *" $v "* ]]; then
-      if grep -q "MELF_VARIANT=$v: this CPU lacks .*; running the default variant" <<<"$out"; then
-        record "$name/$v/refused-on-max" PASS
-      else record "$name/$v/refused-on-max" FAIL "$(tail -n 2 <<<"$out" | tr '\n' ' ')"; fi
-    elif grep -q "start-up variant '$v'" <<<"$out"; then
-      record "$name/$v/starts-in-variant-on-max" PASS
-    else record "$name/$v/starts-in-variant-on-max" FAIL "$(tail -n 2 <<<"$out" | tr '\n' ' ')"; fi
-    out=$(a64_startup cortex-a53 "$v" "$@")
-    if [[ $a64_plain == *" $v "* ]]; then
-      if grep -q "start-up variant '$v'" <<<"$out"; then
-        record "$name/$v/starts-in-variant-on-cortex-a53" PASS
-      else record "$name/$v/starts-in-variant-on-cortex-a53" FAIL "$(tail -n 2 <<<"$out" | tr '\n' ' ')"; fi
-    elif grep -q "MELF_VARIANT=$v: this CPU lacks .*; running the default variant" <<<"$out"; then
-      record "$name/$v/refused-on-cortex-a53" PASS
-    else record "$name/$v/refused-on-cortex-a53" FAIL "$(tail -n 2 <<<"$out" | tr '\n' ' ')"; fi
+    starts=1
+    [[ $a64_unrunnable == *" $v "* ]] && starts=0
+    a64_expect "$name" "$v" max "$starts" "$(a64_startup max "$v" "$@")"
+    starts=0
+    [[ $a64_plain == *" $v "* ]] && starts=1
+    a64_expect "$name" "$v" cortex-a53 "$starts" "$(a64_startup cortex-a53 "$v" "$@")"
   done
   for m in "${a64_auto_models[@]}"; do
     cpu=${m%%:*} want=${m#*:}
